@@ -1,0 +1,325 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from measures.fiscal_years import fiscal_year_display
+from measures.models import (
+    CoCreationActor,
+    EffectAmount,
+    Evaluation,
+    Grade,
+    ImplementationStatus,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureDepartment,
+    Pillar,
+    Plan,
+    PlanSection,
+    Step,
+    StepYear,
+    SustainableDevelopmentGoal,
+    YearlyTarget,
+)
+from municipalities.admin_base import (
+    ScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    parent_object,
+)
+
+
+class _PlanChildInline(ScopedTabularInline):
+    """Inline of a plan's part whose choices are narrowed to that plan."""
+
+    def limit_choices(self, db_field, queryset, request):
+        plan = parent_object(request)
+        model = queryset.model
+        if model in (Pillar, Grade, ImplementationStatus):
+            return queryset.filter(plan=plan) if plan else queryset.none()
+        if model._meta.model_name == "department":
+            return queryset.filter(municipality_id=plan.municipality_id) if plan else queryset
+        return queryset
+
+
+class PlanSectionInline(ScopedStackedInline):
+    model = PlanSection
+    fields = ["order", "heading", "body"]
+
+
+class GradeInline(_PlanChildInline):
+    model = Grade
+    fields = ["order", "code", "label", "definition", "min_ratio", "is_rated"]
+
+
+class ImplementationStatusInline(_PlanChildInline):
+    model = ImplementationStatus
+    fields = ["order", "label", "description"]
+
+
+class PillarInline(_PlanChildInline):
+    model = Pillar
+    fields = ["order", "parent", "code", "title", "aim"]
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(ScopedAdmin):
+    list_display = ["name", "municipality", "period", "revision_label", "measure_count"]
+    list_filter = ["municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["name", "framework_name", "municipality__name"]
+    autocomplete_fields = ["municipality", "reform_office"]
+    inlines = [PlanSectionInline, GradeInline, ImplementationStatusInline, PillarInline]
+    fieldsets = [
+        (None, {"fields": ["municipality", "name", "document_title", "reform_office"]}),
+        (
+            _("期間と版"),
+            {
+                "fields": [
+                    ("first_fiscal_year", "last_fiscal_year"),
+                    "framework_name",
+                    ("framework_first_fiscal_year", "framework_last_fiscal_year"),
+                    ("revision_label", "revision_date"),
+                    "published_on",
+                ]
+            },
+        ),
+        (_("目指す姿と視点"), {"fields": ["vision", "viewpoints"]}),
+        (
+            _("計画で使う名称"),
+            {
+                "fields": [
+                    ("level1_label", "level2_label", "level3_label"),
+                    ("measure_label", "goal_label"),
+                    "grade_note",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_measure_count=Count("measures"))
+
+    @admin.display(description=_("計画期間"), ordering="first_fiscal_year")
+    def period(self, obj: Plan) -> str:
+        return obj.period_display
+
+    @admin.display(description=_("取組数"), ordering="_measure_count")
+    def measure_count(self, obj: Plan) -> int:
+        return obj._measure_count
+
+
+@admin.register(Pillar)
+class PillarAdmin(ScopedAdmin):
+    list_display = ["__str__", "plan", "level", "parent"]
+    list_filter = ["level", "plan__municipality"]
+    list_select_related = ["plan", "parent"]
+    search_fields = ["code", "title", "plan__name"]
+    autocomplete_fields = ["plan", "parent"]
+
+
+class MeasureDepartmentInline(ScopedTabularInline):
+    model = MeasureDepartment
+    fields = ["order", "department", "role", "is_primary"]
+
+    def limit_choices(self, db_field, queryset, request):
+        measure = parent_object(request)
+        if measure is not None and db_field.name == "department":
+            return queryset.filter(municipality_id=measure.plan.municipality_id)
+        return queryset
+
+
+class IndicatorInline(ScopedTabularInline):
+    model = Indicator
+    fields = ["order", "name", "unit", "direction", "not_settable"]
+    show_change_link = True
+
+
+class StepInline(ScopedTabularInline):
+    model = Step
+    fields = ["order", "title"]
+    show_change_link = True
+
+
+class _MeasurePlanChoicesMixin:
+    def limit_choices(self, db_field, queryset, request):
+        measure = parent_object(request)
+        if measure is not None and queryset.model in (Grade, ImplementationStatus):
+            return queryset.filter(plan_id=measure.plan_id)
+        return queryset
+
+
+class YearlyTargetInline(_MeasurePlanChoicesMixin, ScopedTabularInline):
+    model = YearlyTarget
+    fields = ["fiscal_year", "status", "goal"]
+
+
+class EffectAmountInline(ScopedTabularInline):
+    model = EffectAmount
+    fields = [
+        "fiscal_year",
+        "planned_revenue",
+        "planned_saving",
+        "actual_revenue",
+        "actual_saving",
+        "note",
+    ]
+
+
+@admin.register(Measure)
+class MeasureAdmin(ScopedAdmin):
+    list_display = ["display_code", "title", "plan", "pillar", "continuity", "is_citywide"]
+    list_display_links = ["display_code", "title"]
+    list_filter = ["continuity", "is_citywide", "plan__municipality", "plan"]
+    list_select_related = ["plan", "pillar"]
+    search_fields = ["code", "title", "plan__name", "departments__name"]
+    autocomplete_fields = ["plan", "pillar"]
+    filter_horizontal = ["sdgs", "co_creation_actors"]
+    inlines = [
+        MeasureDepartmentInline,
+        IndicatorInline,
+        StepInline,
+        YearlyTargetInline,
+        EffectAmountInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["plan", "pillar", ("code", "sub_number", "mark", "order"), "title"]}),
+        (
+            _("区分"),
+            {"fields": [("continuity", "is_citywide"), "comprehensive_plan_position", "sdgs"]},
+        ),
+        (
+            _("内容"),
+            {
+                "fields": [
+                    "current_situation",
+                    "goal",
+                    "content",
+                    "future_direction",
+                    "related_plans",
+                    "notes",
+                ]
+            },
+        ),
+        (_("協創"), {"fields": ["co_creation_actors", "co_creation_text"]}),
+    ]
+
+    @admin.display(description=_("番号"), ordering="code")
+    def display_code(self, obj: Measure) -> str:
+        return obj.display_code
+
+
+class IndicatorValueInline(ScopedTabularInline):
+    model = IndicatorValue
+    fields = ["kind", "fiscal_year", "text", "value", "unit", "label"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedAdmin):
+    list_display = ["__str__", "measure", "unit", "direction", "not_settable"]
+    list_filter = ["direction", "not_settable", "measure__plan__municipality"]
+    list_select_related = ["measure"]
+    search_fields = ["name", "measure__title", "measure__code"]
+    autocomplete_fields = ["measure"]
+    inlines = [IndicatorValueInline]
+
+
+class StepYearInline(ScopedTabularInline):
+    model = StepYear
+    fields = ["fiscal_year", "planned", "actual", "progress", "next_steps"]
+
+
+@admin.register(Step)
+class StepAdmin(ScopedAdmin):
+    list_display = ["title", "measure", "order"]
+    list_filter = ["measure__plan__municipality"]
+    list_select_related = ["measure"]
+    search_fields = ["title", "measure__title", "measure__code"]
+    autocomplete_fields = ["measure", "departments"]
+    inlines = [StepYearInline]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ScopedAdmin):
+    list_display = [
+        "measure",
+        "year",
+        "review_status",
+        "proposed_grade",
+        "computed_grade",
+        "final_grade",
+        "updated_at",
+    ]
+    list_filter = ["review_status", "fiscal_year", "measure__plan__municipality"]
+    list_select_related = [
+        "measure",
+        "measure__plan",
+        "proposed_grade",
+        "computed_grade",
+        "final_grade",
+    ]
+    search_fields = ["measure__title", "measure__code", "do_text", "check_text"]
+    autocomplete_fields = ["measure"]
+    readonly_fields = [
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "published_at",
+        "version",
+    ]
+    fieldsets = [
+        (None, {"fields": ["measure", "fiscal_year", "status"]}),
+        (_("PDCA"), {"fields": ["plan_text", "do_text", "check_text", "action_text"]}),
+        (
+            _("評価"),
+            {"fields": [("proposed_grade", "computed_grade", "final_grade"), "override_reason"]},
+        ),
+        (
+            _("審査"),
+            {
+                "fields": [
+                    "review_status",
+                    "review_comment",
+                    ("submitted_by", "submitted_at"),
+                    ("reviewed_by", "reviewed_at"),
+                    "published_at",
+                    "version",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def year(self, obj: Evaluation) -> str:
+        return fiscal_year_display(obj.fiscal_year)
+
+
+@admin.register(Grade)
+class GradeAdmin(ScopedAdmin):
+    list_display = ["code", "label", "plan", "min_ratio", "is_rated", "order"]
+    list_filter = ["plan__municipality"]
+    list_select_related = ["plan"]
+    search_fields = ["code", "label", "plan__name"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(ImplementationStatus)
+class ImplementationStatusAdmin(ScopedAdmin):
+    list_display = ["label", "plan", "order"]
+    list_select_related = ["plan"]
+    search_fields = ["label", "plan__name"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(SustainableDevelopmentGoal)
+class SustainableDevelopmentGoalAdmin(admin.ModelAdmin):
+    list_display = ["number", "name"]
+    search_fields = ["name"]
+
+
+@admin.register(CoCreationActor)
+class CoCreationActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    search_fields = ["name"]

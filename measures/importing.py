@@ -1,0 +1,901 @@
+"""Import a plan document (docs/data-format.md) into the database.
+
+`import_plan_document` is the one entry point: the management command, the admin upload and
+the demo loader all call it. It checks the whole document first, then writes inside one
+transaction; any problem, found early or while saving, rolls everything back and is reported
+with the place in the document, the field and the reason, in Japanese. Rows are matched by
+natural keys (municipality code, plan name, measure code and sub-number, fiscal year), so
+importing the same file twice changes nothing and a corrected file updates rows in place.
+Rows are only saved when a value differs, which keeps the history free of empty changes.
+"""
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from measures.models import (
+    CoCreationActor,
+    EffectAmount,
+    Evaluation,
+    Grade,
+    ImplementationStatus,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureDepartment,
+    Pillar,
+    Plan,
+    PlanSection,
+    Step,
+    StepYear,
+    SustainableDevelopmentGoal,
+    YearlyTarget,
+)
+from measures.text_cleaning import clean_text
+from measures.values import YEN_MULTIPLIERS, Quantity, parse_value
+from municipalities.codes import is_valid_code
+from municipalities.models import Department, Municipality
+
+FORMAT = "reform-plan/1"
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    location: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.location} の「{self.field}」" if self.field else self.location
+        return f"{place}: {self.message}"
+
+
+class PlanImportError(Exception):
+    def __init__(self, issues: list[ImportIssue]):
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))
+
+
+@dataclass
+class ImportSummary:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+    plan: Plan | None = None
+    dry_run: bool = False
+
+    def count(self, outcome: str, model: type[models.Model]) -> None:
+        getattr(self, outcome)[str(model._meta.verbose_name)] += 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
+        )
+
+    def lines(self) -> list[str]:
+        names = sorted(
+            set(self.created) | set(self.updated) | set(self.unchanged) | set(self.deleted)
+        )
+        return [
+            f"{name}: 新規 {self.created[name]}・更新 {self.updated[name]}"
+            f"・変更なし {self.unchanged[name]}・削除 {self.deleted[name]}"
+            for name in names
+        ]
+
+
+class _Reader:
+    """Walks the document, writing rows and collecting issues with their locations."""
+
+    def __init__(self, document: dict, *, publish: bool, summary: ImportSummary, user=None):
+        self.document = document
+        self.publish = publish
+        self.summary = summary
+        self.user = user
+        self.issues: list[ImportIssue] = []
+        self.departments: dict[str, Department] = {}
+        self.created: set[tuple[type[models.Model], int]] = set()
+        self.now = timezone.now()
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def problem(self, location: str, field_name: str, message: str) -> None:
+        self.issues.append(ImportIssue(location, field_name, message))
+
+    def _report_validation(self, location: str, error: ValidationError, model) -> None:
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                label = name
+                if name != "__all__":
+                    try:
+                        label = str(model._meta.get_field(name).verbose_name)
+                    except Exception:
+                        label = name
+                for message in messages:
+                    self.problem(location, "" if name == "__all__" else label, message)
+        else:
+            for message in error.messages:
+                self.problem(location, "", message)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def sync(
+        self,
+        model: type[models.Model],
+        location: str,
+        lookup: dict[str, Any],
+        values: dict[str, Any],
+        existing: models.Model | None = None,
+        *,
+        found: bool = False,
+    ) -> models.Model | None:
+        """Create or update one row; save only when something differs."""
+        obj = existing if found else model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            outcome = "created"
+        else:
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            if not changed:
+                self.summary.count("unchanged", model)
+                return obj
+            for name in changed:
+                setattr(obj, name, values[name])
+            outcome = "updated"
+        try:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            self._report_validation(location, error, model)
+            return None
+        obj.save()
+        if outcome == "created":
+            self.created.add((model, obj.pk))
+        self.summary.count(outcome, model)
+        return obj
+
+    def set_many(self, obj: models.Model, name: str, wanted: Iterable[models.Model]) -> None:
+        manager = getattr(obj, name)
+        wanted_ids = {item.pk for item in wanted}
+        if set(manager.values_list("pk", flat=True)) != wanted_ids:
+            manager.set(wanted_ids)
+            if (type(obj), obj.pk) not in self.created:
+                self.summary.count("updated", type(obj))
+
+    def delete_others(self, queryset: models.QuerySet, keep_ids: set[int]) -> None:
+        stale = queryset.exclude(pk__in=keep_ids)
+        for obj in stale:
+            obj.delete()
+            self.summary.count("deleted", type(obj))
+
+    # -- values ----------------------------------------------------------------------------
+
+    def text(self, data: dict, key: str) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            value = str(value)
+        return clean_text(value)
+
+    def fiscal_year(self, data: dict, location: str, key: str = "fiscal_year", required=True):
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem(location, key, "年度がありません。")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            self.problem(location, key, f"年度は西暦の整数で書いてください（{value!r}）。")
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            self.problem(
+                location, key, f"年度 {value!r} を読めません。西暦の整数で書いてください。"
+            )
+            return None
+
+    def quantity(self, raw: Any, location: str, key: str) -> Quantity | None:
+        if raw is None:
+            return None
+        if isinstance(raw, dict):
+            text = clean_text(str(raw.get("text") or ""))
+            unit = str(raw.get("unit") or "")
+            number = raw.get("value")
+            if number in (None, ""):
+                parsed = parse_value(text) if text else None
+                if parsed is not None and parsed.value is not None and not unit:
+                    return parsed
+                return Quantity(None, unit, text) if text else None
+            try:
+                value = Decimal(str(number))
+            except InvalidOperation:
+                self.problem(location, key, f"数値 {number!r} を読めません。")
+                return None
+            return Quantity(value, unit, text)
+        if isinstance(raw, bool):
+            self.problem(location, key, f"値 {raw!r} を読めません。")
+            return None
+        if isinstance(raw, int | float | Decimal):
+            return Quantity(Decimal(str(raw)), "", "")
+        quantity = parse_value(clean_text(str(raw)))
+        return None if quantity.is_empty else quantity
+
+    def yen(self, data: dict, key: str, location: str) -> int | None:
+        raw = data.get(key)
+        if raw is None or raw == "":
+            return None
+        if isinstance(raw, bool):
+            self.problem(location, key, "金額は円単位の整数で書いてください。")
+            return None
+        if isinstance(raw, int):
+            return raw
+        quantity = parse_value(str(raw))
+        if quantity.value is None:
+            self.problem(location, key, f"金額 {raw!r} を数値として読めません。")
+            return None
+        multiplier = YEN_MULTIPLIERS.get(quantity.unit or "円")
+        if multiplier is None:
+            self.problem(
+                location,
+                key,
+                f"金額の単位「{quantity.unit}」は円・千円・百万円などにしてください。",
+            )
+            return None
+        return int(quantity.value * multiplier)
+
+    # -- the document ----------------------------------------------------------------------
+
+    def read(self) -> Plan | None:
+        document = self.document
+        if not isinstance(document, dict):
+            self.problem("ファイル", "", "計画データ（JSONのオブジェクト）ではありません。")
+            return None
+        if document.get("format") not in (None, FORMAT):
+            self.problem(
+                "ファイル",
+                "format",
+                f"形式 {document.get('format')!r} には対応していません（{FORMAT}）。",
+            )
+        municipality = self.read_municipality(document.get("municipality"))
+        plan_data = document.get("plan")
+        if not isinstance(plan_data, dict):
+            self.problem("計画", "plan", "計画の情報がありません。")
+            return None
+        self.check_duplicates(document)
+        if municipality is None or self.issues:
+            return None
+        plan = self.read_plan(municipality, plan_data)
+        if plan is None:
+            return None
+        pillars = self.read_pillars(plan, document.get("pillars") or [])
+        self.read_measures(plan, pillars, document.get("measures") or [])
+        return plan
+
+    def check_duplicates(self, document: dict) -> None:
+        seen: dict[tuple[str, int], int] = {}
+        for index, measure in enumerate(document.get("measures") or []):
+            if not isinstance(measure, dict):
+                continue
+            key = (str(measure.get("code", "")), int(measure.get("sub_number") or 1))
+            if key in seen:
+                self.problem(
+                    f"取組 {index + 1}件目",
+                    "番号",
+                    f"番号 {key[0]}（枝番 {key[1]}）が {seen[key] + 1}件目と重複しています。",
+                )
+            else:
+                seen[key] = index
+
+    def read_municipality(self, data: Any) -> Municipality | None:
+        location = "自治体"
+        if not isinstance(data, dict):
+            self.problem(location, "municipality", "自治体の情報がありません。")
+            return None
+        code = str(data.get("code") or "").strip()
+        if not is_valid_code(code):
+            self.problem(
+                location,
+                "地方公共団体コード",
+                f"{code!r} は正しい6桁のコードではありません（検査数字を含めて確認してください）。",
+            )
+            return None
+        existing = Municipality.objects.filter(code=code).first()
+        values = {
+            "name": self.text(data, "name") or (existing.name if existing else ""),
+            "kana": self.text(data, "kana") or (existing.kana if existing else ""),
+            "prefecture": self.text(data, "prefecture")
+            or (existing.prefecture if existing else ""),
+            "slug": self.text(data, "slug") or (existing.slug if existing else code),
+        }
+        return self.sync(Municipality, location, {"code": code}, values, existing, found=True)
+
+    def department(self, municipality: Municipality, name: str) -> Department:
+        name = name.strip()
+        if name not in self.departments:
+            department, created = Department.objects.get_or_create(
+                municipality=municipality, name=name
+            )
+            if created:
+                self.summary.count("created", Department)
+            self.departments[name] = department
+        return self.departments[name]
+
+    def read_plan(self, municipality: Municipality, data: dict) -> Plan | None:
+        location = "計画"
+        name = self.text(data, "name")
+        if not name:
+            self.problem(location, "計画名", "計画名がありません。")
+            return None
+        labels = data.get("level_labels") or []
+        if not isinstance(labels, list) or not 1 <= len(labels) <= 3:
+            self.problem(location, "level_labels", "体系の階層名は1～3個のリストで書いてください。")
+            return None
+        labels = [clean_text(str(label)) for label in labels] + ["", "", ""]
+        values = {
+            "document_title": self.text(data, "document_title"),
+            "framework_name": self.text(data, "framework_name"),
+            "framework_first_fiscal_year": self.fiscal_year(
+                data, location, "framework_first_fiscal_year", required=False
+            ),
+            "framework_last_fiscal_year": self.fiscal_year(
+                data, location, "framework_last_fiscal_year", required=False
+            ),
+            "first_fiscal_year": self.fiscal_year(data, location, "first_fiscal_year"),
+            "last_fiscal_year": self.fiscal_year(data, location, "last_fiscal_year"),
+            "revision_label": self.text(data, "revision_label"),
+            "revision_date": self.date(data, location, "revision_date"),
+            "published_on": self.date(data, location, "published_on"),
+            "vision": self.text(data, "vision"),
+            "viewpoints": self.text(data, "viewpoints"),
+            "level1_label": labels[0],
+            "level2_label": labels[1],
+            "level3_label": labels[2],
+            "measure_label": self.text(data, "measure_label") or "取組項目",
+            "goal_label": self.text(data, "goal_label") or "目標",
+            "grade_note": self.text(data, "grade_note"),
+            "reform_office_id": None,
+        }
+        if values["first_fiscal_year"] is None or values["last_fiscal_year"] is None:
+            return None
+        office = self.text(data, "reform_office")
+        if office:
+            department = self.department(municipality, office)
+            if not department.is_reform_office:
+                department.is_reform_office = True
+                department.save(update_fields=["is_reform_office"])
+            values["reform_office_id"] = department.pk
+        plan = self.sync(Plan, location, {"municipality": municipality, "name": name}, values)
+        if plan is None:
+            return None
+        self.summary.plan = plan
+        self.read_sections(plan, data.get("sections") or [])
+        self.grades = self.read_grades(plan, data.get("grade_scheme") or [])
+        self.statuses = self.read_statuses(plan, data.get("status_scheme") or [])
+        return plan
+
+    def date(self, data: dict, location: str, key: str) -> datetime.date | None:
+        raw = data.get(key)
+        if not raw:
+            return None
+        text = str(raw).strip()
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text)
+        if match:
+            try:
+                return datetime.date(int(match[1]), int(match[2]), int(match[3] or 1))
+            except ValueError:
+                pass
+        self.problem(
+            location, key, f"日付 {text!r} を読めません（例: 2021-04-01 または 2021-04）。"
+        )
+        return None
+
+    def read_sections(self, plan: Plan, sections: list) -> None:
+        keep = set()
+        for order, data in enumerate(sections):
+            location = f"計画の前文 {order + 1}件目"
+            if not isinstance(data, dict):
+                self.problem(location, "", "見出しと本文の組で書いてください。")
+                continue
+            section = self.sync(
+                PlanSection,
+                location,
+                {"plan": plan, "order": order},
+                {"heading": self.text(data, "heading"), "body": self.text(data, "body")},
+            )
+            if section:
+                keep.add(section.pk)
+        self.delete_others(plan.sections.all(), keep)
+
+    def read_grades(self, plan: Plan, scheme: list) -> dict[str, Grade]:
+        grades: dict[str, Grade] = {}
+        for order, data in enumerate(scheme):
+            location = f"評価区分 {order + 1}件目"
+            if not isinstance(data, dict) or not self.text(data, "code"):
+                self.problem(location, "記号", "評価区分の記号がありません。")
+                continue
+            ratio = data.get("min_ratio")
+            try:
+                min_ratio = None if ratio in (None, "") else Decimal(str(ratio))
+            except InvalidOperation:
+                self.problem(
+                    location, "達成率の下限", f"{ratio!r} を数値として読めません（100%なら 1.00）。"
+                )
+                continue
+            code = self.text(data, "code")
+            grade = self.sync(
+                Grade,
+                location,
+                {"plan": plan, "code": code},
+                {
+                    "order": order,
+                    "label": self.text(data, "label") or code,
+                    "definition": self.text(data, "definition"),
+                    "min_ratio": min_ratio,
+                    "is_rated": bool(data.get("rated", True)),
+                },
+            )
+            if grade:
+                grades[code] = grade
+        self.delete_others(plan.grades.all(), {grade.pk for grade in grades.values()})
+        return grades
+
+    def read_statuses(self, plan: Plan, scheme: list) -> dict[str, ImplementationStatus]:
+        statuses: dict[str, ImplementationStatus] = {}
+        for order, raw in enumerate(scheme):
+            label = clean_text(str(raw.get("label", "") if isinstance(raw, dict) else raw))
+            if not label:
+                continue
+            status = self.sync(
+                ImplementationStatus,
+                f"実施状況の区分 {order + 1}件目",
+                {"plan": plan, "label": label},
+                {"order": order},
+            )
+            if status:
+                statuses[label] = status
+        self.delete_others(plan.statuses.all(), {status.pk for status in statuses.values()})
+        return statuses
+
+    def read_pillars(self, plan: Plan, tree: list) -> dict[tuple[str, ...], Pillar]:
+        pillars: dict[tuple[str, ...], Pillar] = {}
+        counter = iter(range(1_000_000))
+
+        def walk(nodes: list, parent: Pillar | None, path: tuple[str, ...]) -> None:
+            if len(path) >= 3 and nodes:
+                self.problem("体系 " + " > ".join(path), "", "体系は3階層までです。")
+                return
+            for data in nodes:
+                if not isinstance(data, dict):
+                    continue
+                code = self.text(data, "code")
+                title = self.text(data, "title")
+                key = (*path, code or title)
+                location = "体系 " + " > ".join(key)
+                lookup = {"plan": plan, "parent": parent, "code": code}
+                if not code:
+                    lookup["title"] = title
+                values = {"order": next(counter), "title": title, "aim": self.text(data, "aim")}
+                if not code:
+                    values.pop("title")
+                pillar = self.sync(Pillar, location, lookup, values)
+                if pillar is None:
+                    continue
+                pillars[key] = pillar
+                walk(data.get("children") or [], pillar, key)
+
+        walk(tree, None, ())
+        self.delete_others(
+            plan.pillars.filter(measures__isnull=True).distinct(), {p.pk for p in pillars.values()}
+        )
+        return pillars
+
+    def read_measures(
+        self, plan: Plan, pillars: dict[tuple[str, ...], Pillar], measures: list
+    ) -> None:
+        actors = {actor.name: actor for actor in CoCreationActor.objects.all()}
+        goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
+        existing = {(m.code, m.sub_number): m for m in plan.measures.all()}
+        for order, data in enumerate(measures):
+            location = f"取組 {order + 1}件目"
+            if not isinstance(data, dict):
+                self.problem(location, "", "取組の情報がありません。")
+                continue
+            code = self.text(data, "code")
+            if code:
+                location = f"取組 {code}" + (
+                    f"-{data['sub_number']}" if (data.get("sub_number") or 1) != 1 else ""
+                )
+            self.read_measure(plan, pillars, data, order, location, existing, actors, goals)
+
+    def read_measure(self, plan, pillars, data, order, location, existing, actors, goals) -> None:
+        code = self.text(data, "code")
+        if not code:
+            self.problem(location, "番号", "取組の番号がありません。")
+            return
+        sub_number = data.get("sub_number") or 1
+        if not isinstance(sub_number, int) or sub_number < 1:
+            self.problem(location, "枝番", f"枝番 {sub_number!r} は1以上の整数にしてください。")
+            return
+        pillar = None
+        path = data.get("pillar") or []
+        if path:
+            pillar = pillars.get(tuple(clean_text(str(part)) for part in path))
+            if pillar is None:
+                self.problem(
+                    location,
+                    "体系",
+                    f"体系 {' > '.join(map(str, path))} が計画の体系にありません。",
+                )
+                return
+        status = self.text(data, "status")
+        continuity = {
+            "新規": Measure.Continuity.NEW,
+            "継続": Measure.Continuity.CONTINUING,
+            "": "",
+        }.get(status)
+        if continuity is None:
+            self.problem(
+                location, "新規・継続", f"「{status}」は「新規」か「継続」にしてください。"
+            )
+            return
+        co_creation = data.get("co_creation") or {}
+        values = {
+            "pillar_id": pillar.pk if pillar else None,
+            "mark": self.text(data, "mark"),
+            "order": order,
+            "title": self.text(data, "title"),
+            "continuity": continuity,
+            "is_citywide": bool(data.get("citywide", False)),
+            "current_situation": self.text(data, "current_situation"),
+            "goal": self.text(data, "goal"),
+            "content": self.text(data, "content"),
+            "future_direction": self.text(data, "future_direction"),
+            "related_plans": self.text(data, "related_plans"),
+            "comprehensive_plan_position": self.text(data, "comprehensive_plan_position"),
+            "co_creation_text": self.text(co_creation, "text"),
+            "notes": self.text(data, "notes"),
+        }
+        key = (code, sub_number)
+        measure = self.sync(
+            Measure,
+            location,
+            {"plan": plan, "code": code, "sub_number": sub_number},
+            values,
+            existing.get(key),
+            found=key in existing,
+        )
+        if measure is None:
+            return
+        wanted_goals = []
+        for number in data.get("sdgs") or []:
+            if number not in goals:
+                self.problem(location, "SDGs", f"SDGsの目標番号 {number!r} は1～17にしてください。")
+            else:
+                wanted_goals.append(goals[number])
+        self.set_many(measure, "sdgs", wanted_goals)
+        wanted_actors = []
+        for name in co_creation.get("actors") or []:
+            actor = actors.get(name)
+            if actor is None:
+                actor = CoCreationActor.objects.create(name=name, order=len(actors))
+                actors[name] = actor
+            wanted_actors.append(actor)
+        self.set_many(measure, "co_creation_actors", wanted_actors)
+        self.read_departments(plan, measure, data.get("departments") or [], location)
+        self.read_steps(plan, measure, data.get("steps") or [], location)
+        self.read_targets(measure, data.get("targets") or [], location)
+        self.read_indicators(measure, data.get("indicators") or [], location)
+        self.read_effects(measure, data.get("effects") or [], location)
+        self.read_years(measure, data.get("years") or [], location)
+
+    def read_departments(self, plan, measure, links: list, location: str) -> None:
+        keep = set()
+        for order, data in enumerate(links):
+            if isinstance(data, str):
+                data = {"name": data}
+            name = self.text(data, "name")
+            if not name:
+                self.problem(location, "担当課", f"{order + 1}番目の部署名がありません。")
+                continue
+            role = data.get("role") or MeasureDepartment.Role.LEAD
+            if role not in MeasureDepartment.Role.values:
+                self.problem(
+                    location,
+                    "担当課",
+                    f"部署「{name}」の役割 {role!r} は lead か related にしてください。",
+                )
+                continue
+            department = self.department(plan.municipality, name)
+            if department.pk in keep:
+                continue
+            link = self.sync(
+                MeasureDepartment,
+                f"{location} の部署「{name}」",
+                {"measure": measure, "department": department},
+                {"role": role, "is_primary": bool(data.get("primary")), "order": order},
+            )
+            if link:
+                keep.add(department.pk)
+        self.delete_others(
+            measure.department_links.all(),
+            set(
+                measure.department_links.filter(department_id__in=keep).values_list("pk", flat=True)
+            ),
+        )
+
+    def read_steps(self, plan, measure, steps: list, location: str) -> None:
+        keep = set()
+        for order, data in enumerate(steps):
+            step_location = f"{location} の年次計画 {order + 1}行目"
+            step = self.sync(
+                Step,
+                step_location,
+                {"measure": measure, "order": order},
+                {"title": self.text(data, "title")},
+            )
+            if step is None:
+                continue
+            keep.add(step.pk)
+            names = data.get("department") or data.get("departments") or []
+            if isinstance(names, str):
+                names = [name for name in re.split(r"[、,]", names) if name.strip()]
+            self.set_many(
+                step, "departments", [self.department(plan.municipality, name) for name in names]
+            )
+            keep_years = set()
+            for year in data.get("years") or []:
+                fiscal_year = self.fiscal_year(year, step_location)
+                if fiscal_year is None:
+                    continue
+                row = self.sync(
+                    StepYear,
+                    f"{step_location} {fiscal_year}年度",
+                    {"step": step, "fiscal_year": fiscal_year},
+                    {
+                        "planned": self.text(year, "planned"),
+                        "actual": self.text(year, "actual"),
+                        "progress": self.text(year, "progress"),
+                        "next_steps": self.text(year, "next"),
+                    },
+                )
+                if row:
+                    keep_years.add(row.pk)
+            self.delete_others(step.years.all(), keep_years)
+        self.delete_others(measure.steps.all(), keep)
+
+    def read_targets(self, measure, targets: list, location: str) -> None:
+        keep = set()
+        for data in targets:
+            fiscal_year = self.fiscal_year(data, location + " の年度目標")
+            if fiscal_year is None:
+                continue
+            target_location = f"{location} の{fiscal_year}年度目標"
+            status = self.status(data, target_location)
+            if status is False:
+                continue
+            row = self.sync(
+                YearlyTarget,
+                target_location,
+                {"measure": measure, "fiscal_year": fiscal_year},
+                {"status_id": status.pk if status else None, "goal": self.text(data, "goal")},
+            )
+            if row:
+                keep.add(row.pk)
+        self.delete_others(measure.targets.all(), keep)
+
+    def status(self, data: dict, location: str):
+        label = self.text(data, "status")
+        if not label:
+            return None
+        status = self.statuses.get(label)
+        if status is None:
+            known = "、".join(self.statuses) or "（区分なし）"
+            self.problem(
+                location, "実施状況", f"「{label}」は計画の実施状況の区分（{known}）にありません。"
+            )
+            return False
+        return status
+
+    def read_indicators(self, measure, indicators: list, location: str) -> None:
+        keep = set()
+        for order, data in enumerate(indicators):
+            name = self.text(data, "name")
+            indicator_location = f"{location} の指標「{name or '指標の設定困難'}」"
+            direction = data.get("direction") or Indicator.Direction.INCREASE
+            if direction not in Indicator.Direction.values:
+                self.problem(
+                    indicator_location,
+                    "方向",
+                    f"{direction!r} は increase・decrease・milestone のいずれかにしてください。",
+                )
+                continue
+            indicator = self.sync(
+                Indicator,
+                indicator_location,
+                {"measure": measure, "order": order},
+                {
+                    "name": name,
+                    "unit": self.text(data, "unit"),
+                    "direction": direction,
+                    "not_settable": bool(data.get("not_settable")),
+                    "description": self.text(data, "description"),
+                },
+            )
+            if indicator is None:
+                continue
+            keep.add(indicator.pk)
+            self.read_indicator_values(indicator, data, indicator_location)
+        self.delete_others(measure.indicators.all(), keep)
+
+    def read_indicator_values(self, indicator: Indicator, data: dict, location: str) -> None:
+        keep = set()
+        existing = {(v.kind, v.fiscal_year): v for v in indicator.values.all()}
+
+        def put(kind: str, fiscal_year: int | None, raw: Any, label: str, where: str) -> None:
+            quantity = self.quantity(raw, where, kind)
+            if quantity is None:
+                return
+            key = (kind, fiscal_year)
+            row = self.sync(
+                IndicatorValue,
+                where,
+                {"indicator": indicator, "kind": kind, "fiscal_year": fiscal_year},
+                {
+                    "value": quantity.value,
+                    "unit": quantity.unit,
+                    "text": quantity.text,
+                    "label": label,
+                },
+                existing.get(key),
+                found=key in existing,
+            )
+            if row:
+                keep.add(row.pk)
+
+        baseline = data.get("baseline")
+        if isinstance(baseline, dict):
+            put(
+                IndicatorValue.Kind.BASELINE,
+                self.fiscal_year(baseline, location, required=False),
+                _value_part(baseline),
+                clean_text(str(baseline.get("label") or "")),
+                location + " の現状値",
+            )
+        elif baseline is not None:
+            put(IndicatorValue.Kind.BASELINE, None, baseline, "", location + " の現状値")
+        for year in data.get("years") or []:
+            fiscal_year = self.fiscal_year(year, location)
+            if fiscal_year is None:
+                continue
+            for kind, key, word in (
+                (IndicatorValue.Kind.TARGET, "target", "目標値"),
+                (IndicatorValue.Kind.ACTUAL, "actual", "実績値"),
+            ):
+                if key in year:
+                    put(kind, fiscal_year, year[key], "", f"{location} の{fiscal_year}年度{word}")
+        self.delete_others(indicator.values.all(), keep)
+
+    def read_effects(self, measure, effects: list, location: str) -> None:
+        keep = set()
+        for data in effects:
+            fiscal_year = self.fiscal_year(data, location + " の効果額")
+            if fiscal_year is None:
+                continue
+            where = f"{location} の{fiscal_year}年度の効果額"
+            row = self.sync(
+                EffectAmount,
+                where,
+                {"measure": measure, "fiscal_year": fiscal_year},
+                {
+                    "planned_revenue": self.yen(data, "planned_revenue", where),
+                    "planned_saving": self.yen(data, "planned_saving", where),
+                    "actual_revenue": self.yen(data, "actual_revenue", where),
+                    "actual_saving": self.yen(data, "actual_saving", where),
+                    "note": self.text(data, "note"),
+                },
+            )
+            if row:
+                keep.add(row.pk)
+        self.delete_others(measure.effects.all(), keep)
+
+    def grade(self, data: dict, key: str, location: str, label: str):
+        code = self.text(data, key)
+        if not code:
+            return None
+        grade = self.grades.get(code)
+        if grade is None:
+            known = "、".join(self.grades) or "（区分なし）"
+            self.problem(
+                location, label, f"評価「{code}」は計画の評価区分（{known}）にありません。"
+            )
+            return False
+        return grade
+
+    def read_years(self, measure, years: list, location: str) -> None:
+        for data in years:
+            fiscal_year = self.fiscal_year(data, location + " の年度評価")
+            if fiscal_year is None:
+                continue
+            where = f"{location} の{fiscal_year}年度評価"
+            final = self.grade(data, "grade", where, "評価")
+            proposed = self.grade(data, "proposed_grade", where, "担当課の評価案")
+            status = self.status(data, where)
+            if final is False or proposed is False or status is False:
+                continue
+            values = {
+                "plan_text": self.text(data, "plan"),
+                "do_text": self.text(data, "do"),
+                "check_text": self.text(data, "check"),
+                "action_text": self.text(data, "action"),
+                "final_grade_id": final.pk if final else None,
+                "proposed_grade_id": proposed.pk if proposed else None,
+                "status_id": status.pk if status else None,
+                "override_reason": self.text(data, "override_reason"),
+            }
+            review_status = data.get("review_status")
+            if review_status:
+                if review_status not in Evaluation.ReviewStatus.values:
+                    self.problem(
+                        where, "審査状況", f"{review_status!r} は審査状況の区分にありません。"
+                    )
+                    continue
+                values["review_status"] = review_status
+            if self.publish:
+                values["review_status"] = Evaluation.ReviewStatus.PUBLISHED
+            existing = Evaluation.objects.filter(measure=measure, fiscal_year=fiscal_year).first()
+            if values.get("review_status") == Evaluation.ReviewStatus.PUBLISHED:
+                values["published_at"] = (existing and existing.published_at) or self.now
+            elif existing is None and "review_status" not in values:
+                values["review_status"] = Evaluation.ReviewStatus.APPROVED
+            self.sync(
+                Evaluation,
+                where,
+                {"measure": measure, "fiscal_year": fiscal_year},
+                values,
+                existing,
+                found=True,
+            )
+
+
+def _value_part(baseline: dict) -> Any:
+    if "value" in baseline:
+        value = baseline["value"]
+        if isinstance(value, dict):
+            return value
+        if "unit" in baseline or "text" in baseline:
+            return {
+                "value": value,
+                "unit": baseline.get("unit", ""),
+                "text": baseline.get("text", ""),
+            }
+        return value
+    return baseline.get("text")
+
+
+def import_plan_document(
+    document: dict, *, publish: bool = False, dry_run: bool = False, user=None
+) -> ImportSummary:
+    """Import one plan document; all of it or, on any problem, none of it.
+
+    Raises PlanImportError with every problem found. With dry_run the summary tells what
+    would be created, changed and left alone, and nothing is written.
+    """
+    summary = ImportSummary(dry_run=dry_run)
+    with transaction.atomic():
+        reader = _Reader(document, publish=publish, summary=summary, user=user)
+        reader.read()
+        if reader.issues:
+            transaction.set_rollback(True)
+            raise PlanImportError(reader.issues)
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
