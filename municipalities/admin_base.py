@@ -9,6 +9,7 @@ change page's query count does not grow with its inline rows.
 """
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities.scoping import scope_queryset
@@ -59,6 +60,8 @@ class _ScopedFormfieldsMixin:
 
 
 class ScopedAdmin(_ScopedFormfieldsMixin, SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
 
@@ -72,9 +75,22 @@ def parent_object(request):
     return getattr(request, "_admin_parent", None)
 
 
-class ScopedTabularInline(_ScopedFormfieldsMixin, admin.TabularInline):
+class _InlineMixin(_ScopedFormfieldsMixin):
     extra = 0
 
+    def get_queryset(self, request):
+        # Each inline row shows str(row), which follows its foreign keys: load them at once.
+        related = [
+            field.name
+            for field in self.model._meta.concrete_fields
+            if field.many_to_one and field.related_model is not None
+        ]
+        return super().get_queryset(request).select_related(*related)
 
-class ScopedStackedInline(_ScopedFormfieldsMixin, admin.StackedInline):
-    extra = 0
+
+class ScopedTabularInline(_InlineMixin, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(_InlineMixin, admin.StackedInline):
+    pass

@@ -1,0 +1,23 @@
+"""Loaded by pytest before Django (see addopts in pyproject.toml).
+
+The test suite runs with production-like settings (DEBUG off), which need a secret key.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-outside-the-test-suite")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing a password with the production hasher takes a noticeable fraction of a second;
+    # tests create many accounts and do not test the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests do not run collectstatic: serve static files from the app folders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
