@@ -1,8 +1,7 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from municipalities.admin_base import ScopedAdmin
 from municipalities.models import Department, Membership, Municipality

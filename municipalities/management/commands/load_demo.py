@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(f"取り込み: {path.name} → {summary.plan}")
         accounts = self.create_accounts()
         self.stdout.write("")
-        self.stdout.write("デモ用アカウント（パスワードはすべて %s）" % DEMO_PASSWORD)
+        self.stdout.write(f"デモ用アカウント（パスワードはすべて {DEMO_PASSWORD}）")
         for username, description in accounts:
             self.stdout.write(f"  {username:<28} {description}")
 
