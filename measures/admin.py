@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from measures.fiscal_years import fiscal_year_display
+from measures.fiscal_years import fiscal_year_display, fiscal_year_short_label
 from measures.models import (
     CoCreationActor,
     EffectAmount,
@@ -131,9 +131,24 @@ class MeasureDepartmentInline(ScopedTabularInline):
 
 
 class IndicatorInline(ScopedTabularInline):
+    """Indicators of a measure with their values by year; values are edited on the
+    indicator's own page (the link on each row), since the admin does not nest inlines."""
+
     model = Indicator
-    fields = ["order", "name", "unit", "direction", "not_settable"]
+    fields = ["order", "name", "unit", "direction", "not_settable", "values_by_year"]
+    readonly_fields = ["values_by_year"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("values")
+
+    @admin.display(description=_("現状値・目標値・実績値"))
+    def values_by_year(self, obj: Indicator) -> str:
+        parts = []
+        for value in obj.values.all():
+            year = fiscal_year_short_label(value.fiscal_year) if value.fiscal_year else ""
+            parts.append(f"{value.get_kind_display()} {year} {value.display}".replace("  ", " "))
+        return " / ".join(parts) or "—"
 
 
 class StepInline(ScopedTabularInline):
