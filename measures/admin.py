@@ -1,7 +1,11 @@
+from functools import partial
+
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from measures import admin_plan_files
 from measures.fiscal_years import fiscal_year_display, fiscal_year_short_label
 from measures.models import (
     CoCreationActor,
@@ -100,6 +104,27 @@ class PlanAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_measure_count=Count("measures"))
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                wrap(partial(admin_plan_files.import_view, self)),
+                name="measures_plan_import",
+            ),
+            path(
+                "import/template.xlsx",
+                wrap(partial(admin_plan_files.template_view, self)),
+                name="measures_plan_import_template",
+            ),
+            path(
+                "<int:pk>/export/<str:file_format>/",
+                wrap(partial(admin_plan_files.export_view, self)),
+                name="measures_plan_export",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("計画期間"), ordering="first_fiscal_year")
     def period(self, obj: Plan) -> str:

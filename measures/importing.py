@@ -82,6 +82,21 @@ class ImportSummary:
             sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
         )
 
+    def rows(self) -> list[dict]:
+        names = sorted(
+            set(self.created) | set(self.updated) | set(self.unchanged) | set(self.deleted)
+        )
+        return [
+            {
+                "name": name,
+                "created": self.created[name],
+                "updated": self.updated[name],
+                "unchanged": self.unchanged[name],
+                "deleted": self.deleted[name],
+            }
+            for name in names
+        ]
+
     def lines(self) -> list[str]:
         names = sorted(
             set(self.created) | set(self.updated) | set(self.unchanged) | set(self.deleted)
@@ -96,17 +111,25 @@ class ImportSummary:
 class _Reader:
     """Walks the document, writing rows and collecting issues with their locations."""
 
-    def __init__(self, document: dict, *, publish: bool, summary: ImportSummary, user=None):
+    def __init__(self, document: dict, *, publish: bool, summary: ImportSummary, municipality=None):
         self.document = document
+        self.municipality = municipality
         self.publish = publish
         self.summary = summary
-        self.user = user
         self.issues: list[ImportIssue] = []
         self.departments: dict[str, Department] = {}
         self.created: set[tuple[type[models.Model], int]] = set()
         self.now = timezone.now()
 
     # -- reporting -------------------------------------------------------------------------
+
+    @staticmethod
+    def where(data: Any, fallback: str) -> str:
+        """The place of a row: its sheet and row when it came from a spreadsheet."""
+        source = data.get("_source") if isinstance(data, dict) else None
+        if source:
+            return f"シート「{source['sheet']}」{source['row']}行目"
+        return fallback
 
     def problem(self, location: str, field_name: str, message: str) -> None:
         self.issues.append(ImportIssue(location, field_name, message))
@@ -273,6 +296,15 @@ class _Reader:
         self.check_duplicates(document)
         if municipality is None or self.issues:
             return None
+        if self.municipality is not None and municipality.pk != self.municipality.pk:
+            self.problem(
+                "自治体",
+                "地方公共団体コード",
+                f"このファイルは{municipality.name}（{municipality.code}）の計画です。"
+                f"{self.municipality.name}の計画しか取り込めません。",
+            )
+            return None
+        self.read_departments_list(municipality, document.get("departments") or [])
         plan = self.read_plan(municipality, plan_data)
         if plan is None:
             return None
@@ -318,16 +350,37 @@ class _Reader:
         }
         return self.sync(Municipality, location, {"code": code}, values, existing, found=True)
 
-    def department(self, municipality: Municipality, name: str) -> Department:
-        name = name.strip()
-        if name not in self.departments:
-            department, created = Department.objects.get_or_create(
-                municipality=municipality, name=name
+    def read_departments_list(self, municipality: Municipality, listed: list) -> None:
+        """Departments the file lists are created if new; others must already exist."""
+        self.departments = {d.name: d for d in Department.objects.filter(municipality=municipality)}
+        for order, data in enumerate(listed):
+            if isinstance(data, str):
+                data = {"name": data}
+            name = self.text(data, "name")
+            location = self.where(data, f"部署 {order + 1}件目")
+            if not name:
+                self.problem(location, "部署", "部署名がありません。")
+                continue
+            department = self.sync(
+                Department,
+                location,
+                {"municipality": municipality, "name": name},
+                {},
+                self.departments.get(name),
+                found=name in self.departments,
             )
-            if created:
-                self.summary.count("created", Department)
-            self.departments[name] = department
-        return self.departments[name]
+            if department is not None:
+                self.departments[name] = department
+
+    def department(self, name: str, location: str, field_name: str = "部署") -> Department | None:
+        department = self.departments.get(name.strip())
+        if department is None:
+            self.problem(
+                location,
+                field_name,
+                f"部署「{name}」は登録されていません（部署の一覧に加えるか、名称を確認してください）。",
+            )
+        return department
 
     def read_plan(self, municipality: Municipality, data: dict) -> Plan | None:
         location = "計画"
@@ -368,7 +421,9 @@ class _Reader:
             return None
         office = self.text(data, "reform_office")
         if office:
-            department = self.department(municipality, office)
+            department = self.department(office, location, "所管部署")
+            if department is None:
+                return None
             if not department.is_reform_office:
                 department.is_reform_office = True
                 department.save(update_fields=["is_reform_office"])
@@ -401,7 +456,7 @@ class _Reader:
     def read_sections(self, plan: Plan, sections: list) -> None:
         keep = set()
         for order, data in enumerate(sections):
-            location = f"計画の前文 {order + 1}件目"
+            location = self.where(data, f"計画の前文 {order + 1}件目")
             if not isinstance(data, dict):
                 self.problem(location, "", "見出しと本文の組で書いてください。")
                 continue
@@ -418,7 +473,7 @@ class _Reader:
     def read_grades(self, plan: Plan, scheme: list) -> dict[str, Grade]:
         grades: dict[str, Grade] = {}
         for order, data in enumerate(scheme):
-            location = f"評価区分 {order + 1}件目"
+            location = self.where(data, f"評価区分 {order + 1}件目")
             if not isinstance(data, dict) or not self.text(data, "code"):
                 self.problem(location, "記号", "評価区分の記号がありません。")
                 continue
@@ -479,7 +534,7 @@ class _Reader:
                 code = self.text(data, "code")
                 title = self.text(data, "title")
                 key = (*path, code or title)
-                location = "体系 " + " > ".join(key)
+                location = self.where(data, "体系 " + " > ".join(key))
                 lookup = {"plan": plan, "parent": parent, "code": code}
                 if not code:
                     lookup["title"] = title
@@ -514,6 +569,7 @@ class _Reader:
                 location = f"取組 {code}" + (
                     f"-{data['sub_number']}" if (data.get("sub_number") or 1) != 1 else ""
                 )
+            location = self.where(data, location)
             self.read_measure(plan, pillars, data, order, location, existing, actors, goals)
 
     def read_measure(self, plan, pillars, data, order, location, existing, actors, goals) -> None:
@@ -614,12 +670,12 @@ class _Reader:
                     f"部署「{name}」の役割 {role!r} は lead か related にしてください。",
                 )
                 continue
-            department = self.department(plan.municipality, name)
-            if department.pk in keep:
+            department = self.department(name, self.where(data, location), "担当課")
+            if department is None or department.pk in keep:
                 continue
             link = self.sync(
                 MeasureDepartment,
-                f"{location} の部署「{name}」",
+                self.where(data, f"{location} の部署「{name}」"),
                 {"measure": measure, "department": department},
                 {"role": role, "is_primary": bool(data.get("primary")), "order": order},
             )
@@ -635,7 +691,7 @@ class _Reader:
     def read_steps(self, plan, measure, steps: list, location: str) -> None:
         keep = set()
         for order, data in enumerate(steps):
-            step_location = f"{location} の年次計画 {order + 1}行目"
+            step_location = self.where(data, f"{location} の年次計画 {order + 1}行目")
             step = self.sync(
                 Step,
                 step_location,
@@ -648,9 +704,8 @@ class _Reader:
             names = data.get("department") or data.get("departments") or []
             if isinstance(names, str):
                 names = [name for name in re.split(r"[、,]", names) if name.strip()]
-            self.set_many(
-                step, "departments", [self.department(plan.municipality, name) for name in names]
-            )
+            departments = [self.department(name, step_location, "担当課") for name in names]
+            self.set_many(step, "departments", [d for d in departments if d is not None])
             keep_years = set()
             for year in data.get("years") or []:
                 fiscal_year = self.fiscal_year(year, step_location)
@@ -658,7 +713,7 @@ class _Reader:
                     continue
                 row = self.sync(
                     StepYear,
-                    f"{step_location} {fiscal_year}年度",
+                    self.where(year, f"{step_location} {fiscal_year}年度"),
                     {"step": step, "fiscal_year": fiscal_year},
                     {
                         "planned": self.text(year, "planned"),
@@ -675,10 +730,10 @@ class _Reader:
     def read_targets(self, measure, targets: list, location: str) -> None:
         keep = set()
         for data in targets:
-            fiscal_year = self.fiscal_year(data, location + " の年度目標")
+            fiscal_year = self.fiscal_year(data, self.where(data, location + " の年度目標"))
             if fiscal_year is None:
                 continue
-            target_location = f"{location} の{fiscal_year}年度目標"
+            target_location = self.where(data, f"{location} の{fiscal_year}年度目標")
             status = self.status(data, target_location)
             if status is False:
                 continue
@@ -709,7 +764,9 @@ class _Reader:
         keep = set()
         for order, data in enumerate(indicators):
             name = self.text(data, "name")
-            indicator_location = f"{location} の指標「{name or '指標の設定困難'}」"
+            indicator_location = self.where(
+                data, f"{location} の指標「{name or '指標の設定困難'}」"
+            )
             direction = data.get("direction") or Indicator.Direction.INCREASE
             if direction not in Indicator.Direction.values:
                 self.problem(
@@ -781,16 +838,22 @@ class _Reader:
                 (IndicatorValue.Kind.ACTUAL, "actual", "実績値"),
             ):
                 if key in year:
-                    put(kind, fiscal_year, year[key], "", f"{location} の{fiscal_year}年度{word}")
+                    put(
+                        kind,
+                        fiscal_year,
+                        year[key],
+                        "",
+                        self.where(year, f"{location} の{fiscal_year}年度{word}"),
+                    )
         self.delete_others(indicator.values.all(), keep)
 
     def read_effects(self, measure, effects: list, location: str) -> None:
         keep = set()
         for data in effects:
-            fiscal_year = self.fiscal_year(data, location + " の効果額")
+            fiscal_year = self.fiscal_year(data, self.where(data, location + " の効果額"))
             if fiscal_year is None:
                 continue
-            where = f"{location} の{fiscal_year}年度の効果額"
+            where = self.where(data, f"{location} の{fiscal_year}年度の効果額")
             row = self.sync(
                 EffectAmount,
                 where,
@@ -822,10 +885,10 @@ class _Reader:
 
     def read_years(self, measure, years: list, location: str) -> None:
         for data in years:
-            fiscal_year = self.fiscal_year(data, location + " の年度評価")
+            fiscal_year = self.fiscal_year(data, self.where(data, location + " の年度評価"))
             if fiscal_year is None:
                 continue
-            where = f"{location} の{fiscal_year}年度評価"
+            where = self.where(data, f"{location} の{fiscal_year}年度評価")
             final = self.grade(data, "grade", where, "評価")
             proposed = self.grade(data, "proposed_grade", where, "担当課の評価案")
             status = self.status(data, where)
@@ -882,19 +945,25 @@ def _value_part(baseline: dict) -> Any:
 
 
 def import_plan_document(
-    document: dict, *, publish: bool = False, dry_run: bool = False, user=None
+    document: dict,
+    *,
+    publish: bool = False,
+    dry_run: bool = False,
+    municipality: Municipality | None = None,
 ) -> ImportSummary:
     """Import one plan document; all of it or, on any problem, none of it.
 
     Raises PlanImportError with every problem found. With dry_run the summary tells what
-    would be created, changed and left alone, and nothing is written.
+    would be created, changed and left alone, and nothing is written. With municipality,
+    a file of any other municipality is refused (a reform officer imports only their own).
+    History rows record the user of the current request, if any (simple-history's
+    middleware), as for any other change.
     """
     summary = ImportSummary(dry_run=dry_run)
     with transaction.atomic():
-        reader = _Reader(document, publish=publish, summary=summary, user=user)
+        reader = _Reader(document, publish=publish, summary=summary, municipality=municipality)
         reader.read()
         if reader.issues:
-            transaction.set_rollback(True)
             raise PlanImportError(reader.issues)
         if dry_run:
             transaction.set_rollback(True)

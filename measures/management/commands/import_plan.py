@@ -1,14 +1,17 @@
-import json
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from measures.importing import PlanImportError, import_plan_document
+from measures.plan_files import PlanFileError, read_plan_file
 
 
 class Command(BaseCommand):
-    help = "計画ファイル（JSON）を取り込みます。誤りが一つでもあれば何も書き込みません。"
+    help = (
+        "計画ファイル（xlsx・CSVのzip・JSON）を取り込みます。"
+        "誤りが一つでもあればそのファイルからは何も書き込みません。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path, help="計画ファイル")
@@ -16,7 +19,9 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="書き込まずに、作成・更新される件数だけ表示する"
         )
         parser.add_argument(
-            "--publish", action="store_true", help="年度評価を公表済みとして取り込む"
+            "--publish",
+            action="store_true",
+            help="年度評価を公表済みとして取り込む（公表済みの資料用）",
         )
 
     def handle(self, *args, files, dry_run, publish, **options):
@@ -28,11 +33,10 @@ class Command(BaseCommand):
                     f"{path}: ファイルが大きすぎます（上限 {settings.IMPORT_MAX_BYTES:,} バイト）。"
                 )
             try:
-                document = json.loads(path.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                raise CommandError(f"{path}: JSONとして読めません（{error}）。") from error
-            try:
+                document = read_plan_file(path.name, path.read_bytes())
                 summary = import_plan_document(document, publish=publish, dry_run=dry_run)
+            except PlanFileError as error:
+                raise CommandError(f"{path}: 読み込めませんでした。\n{error}") from error
             except PlanImportError as error:
                 lines = "\n".join(f"  - {issue}" for issue in error.issues)
                 raise CommandError(f"{path}: 取り込めませんでした。\n{lines}") from error

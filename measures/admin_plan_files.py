@@ -1,0 +1,172 @@
+"""Plan import and export in the admin: upload, dry-run preview, confirm; template download;
+export of one plan as xlsx, CSV (zip) or JSON.
+
+The uploaded file waits between preview and confirmation in django-import-export's media
+temporary storage (the default file storage), so any app server can finish the import.
+"""
+
+import re
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from import_export.tmp_storages import MediaStorage
+
+from measures.importing import PlanImportError, import_plan_document
+from measures.models import Plan
+from measures.plan_files import FORMATS, PlanFileError, read_plan_file, write_plan_file
+from measures.workbook import empty_template
+from municipalities.scoping import scope_queryset
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+ACCEPT = ".xlsx,.zip,.json"
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("計画ファイル"),
+        help_text=_("取り込み用テンプレート（xlsx）、CSVをまとめたzip、またはJSON。10MBまで。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    publish = forms.BooleanField(
+        label=_("年度評価を公表済みとして取り込む"),
+        required=False,
+        help_text=_("すでに公表した資料を取り込むときだけ選んでください。"),
+    )
+
+
+class PlanConfirmForm(forms.Form):
+    token = forms.RegexField(regex=_TOKEN, widget=forms.HiddenInput)
+    filename = forms.CharField(max_length=255, widget=forms.HiddenInput)
+    publish = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+def _officer_municipality(request):
+    """None for a superuser (any municipality); the officer's own municipality otherwise."""
+    if request.user.is_superuser:
+        return None
+    membership = getattr(request.user, "membership", None)
+    if membership is None or not membership.is_reform_office:
+        raise PermissionDenied
+    return membership.municipality
+
+
+def _require_import_permission(request) -> None:
+    if not (
+        request.user.has_perm("measures.add_plan") and request.user.has_perm("measures.change_plan")
+    ):
+        raise PermissionDenied
+
+
+def import_view(model_admin, request):
+    _require_import_permission(request)
+    municipality = _officer_municipality(request)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Plan._meta,
+        "title": _("計画ファイルの取り込み"),
+        "template_url": reverse("admin:measures_plan_import_template"),
+    }
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm(model_admin, request, municipality)
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        publish = form.cleaned_data["publish"]
+        try:
+            document = read_plan_file(upload.name, data)
+            summary = import_plan_document(
+                document, publish=publish, dry_run=True, municipality=municipality
+            )
+        except PlanFileError as error:
+            context["problems"] = str(error).splitlines()
+        except PlanImportError as error:
+            context["problems"] = [str(issue) for issue in error.issues]
+        else:
+            storage = MediaStorage()
+            storage.save(data)
+            context.update(
+                summary=summary,
+                confirm_form=PlanConfirmForm(
+                    initial={"token": storage.name, "filename": upload.name, "publish": publish}
+                ),
+                filename=upload.name,
+                publish=publish,
+            )
+            return TemplateResponse(request, "admin/measures/plan/import_preview.html", context)
+    context["form"] = form
+    return TemplateResponse(request, "admin/measures/plan/import.html", context)
+
+
+def _confirm(model_admin, request, municipality):
+    form = PlanConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("取り込みの確認情報が正しくありません。もう一度ファイルを選んでください。")
+        )
+        return redirect("admin:measures_plan_import")
+    storage = MediaStorage(name=form.cleaned_data["token"])
+    try:
+        data = storage.read()
+    except (FileNotFoundError, OSError):
+        messages.error(
+            request, _("確認待ちのファイルが見つかりません。もう一度ファイルを選んでください。")
+        )
+        return redirect("admin:measures_plan_import")
+    try:
+        document = read_plan_file(form.cleaned_data["filename"], data)
+        summary = import_plan_document(
+            document, publish=form.cleaned_data["publish"], municipality=municipality
+        )
+    except (PlanFileError, PlanImportError) as error:
+        problems = (
+            [str(issue) for issue in error.issues]
+            if isinstance(error, PlanImportError)
+            else str(error).splitlines()
+        )
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "opts": Plan._meta,
+            "title": _("計画ファイルの取り込み"),
+            "template_url": reverse("admin:measures_plan_import_template"),
+            "form": PlanUploadForm(),
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/measures/plan/import.html", context)
+    finally:
+        storage.remove()
+    messages.success(
+        request,
+        _("「%(plan)s」を取り込みました（%(lines)s）。")
+        % {"plan": summary.plan, "lines": "、".join(summary.lines()) or "変更なし"},
+    )
+    return redirect("admin:measures_plan_change", summary.plan.pk)
+
+
+def template_view(model_admin, request):
+    response = HttpResponse(
+        empty_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="plan-import-template.xlsx"'
+    return response
+
+
+def export_view(model_admin, request, pk, file_format):
+    if file_format not in FORMATS:
+        raise Http404
+    if not request.user.has_perm("measures.view_plan"):
+        raise PermissionDenied
+    plan = scope_queryset(Plan.objects.all(), request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    plan_file = write_plan_file(plan, file_format)
+    response = HttpResponse(plan_file.content, content_type=plan_file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{plan_file.filename}"'
+    return response

@@ -1,0 +1,272 @@
+"""A whole plan as a plan document (docs/data-format.md): the open-data JSON, and the source
+of the xlsx and CSV exports. Importing what this writes changes nothing.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from measures.importing import FORMAT
+from measures.models import (
+    Evaluation,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureDepartment,
+    Pillar,
+    Plan,
+    Step,
+)
+
+LICENCE = "CC BY 4.0"
+
+
+def _number(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    normalized = value.normalize()
+    # normalize() writes 100 as 1E+2; a plain positional string reads better and parses back.
+    return f"{normalized:f}"
+
+
+def _value(row: IndicatorValue | None) -> dict | None:
+    if row is None:
+        return None
+    return {"value": _number(row.value), "unit": row.unit, "text": row.text}
+
+
+def _pillar_tree(pillars: list[Pillar]) -> tuple[list[dict], dict[int, list[str]]]:
+    children: dict[int | None, list[Pillar]] = {}
+    for pillar in pillars:
+        children.setdefault(pillar.parent_id, []).append(pillar)
+    paths: dict[int, list[str]] = {}
+
+    def build(parent_id: int | None, path: list[str]) -> list[dict]:
+        nodes = []
+        for pillar in children.get(parent_id, []):
+            key = [*path, pillar.code or pillar.title]
+            paths[pillar.pk] = key
+            node = {"code": pillar.code, "title": pillar.title, "aim": pillar.aim}
+            node["children"] = build(pillar.pk, key)
+            nodes.append(node)
+        return nodes
+
+    return build(None, []), paths
+
+
+def plan_queryset():
+    """Everything export needs, in a fixed number of queries whatever the plan's size."""
+    return Plan.objects.select_related("municipality", "reform_office").prefetch_related(
+        "sections",
+        "grades",
+        "statuses",
+        "pillars",
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.order_by("order", "pk").prefetch_related(
+                Prefetch(
+                    "department_links",
+                    queryset=MeasureDepartment.objects.select_related("department"),
+                ),
+                "sdgs",
+                "co_creation_actors",
+                Prefetch(
+                    "steps",
+                    queryset=Step.objects.prefetch_related("years", "departments"),
+                ),
+                Prefetch("targets"),
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.prefetch_related("values"),
+                ),
+                "effects",
+                Prefetch("evaluations", queryset=Evaluation.objects.order_by("fiscal_year")),
+            ),
+        ),
+    )
+
+
+def plan_document(plan: Plan, *, published_only: bool = False) -> dict:
+    """The plan as a document. With published_only, only published years' evaluations."""
+    grades = {grade.pk: grade.code for grade in plan.grades.all()}
+    statuses = {status.pk: status.label for status in plan.statuses.all()}
+    tree, paths = _pillar_tree(sorted(plan.pillars.all(), key=lambda p: (p.order, p.pk)))
+    municipality = plan.municipality
+    measures = [
+        _measure(measure, paths, grades, statuses, published_only)
+        for measure in plan.measures.all()
+    ]
+    return {
+        "format": FORMAT,
+        "licence": LICENCE,
+        "municipality": {
+            "code": municipality.code,
+            "name": municipality.name,
+            "kana": municipality.kana,
+            "prefecture": municipality.prefecture,
+            "slug": municipality.slug,
+        },
+        "plan": {
+            "name": plan.name,
+            "document_title": plan.document_title,
+            "framework_name": plan.framework_name,
+            "framework_first_fiscal_year": plan.framework_first_fiscal_year,
+            "framework_last_fiscal_year": plan.framework_last_fiscal_year,
+            "first_fiscal_year": plan.first_fiscal_year,
+            "last_fiscal_year": plan.last_fiscal_year,
+            "revision_label": plan.revision_label,
+            "revision_date": plan.revision_date.isoformat() if plan.revision_date else None,
+            "published_on": plan.published_on.isoformat() if plan.published_on else None,
+            "vision": plan.vision,
+            "viewpoints": plan.viewpoints,
+            "sections": [
+                {"heading": section.heading, "body": section.body}
+                for section in plan.sections.all()
+            ],
+            "level_labels": plan.level_labels,
+            "measure_label": plan.measure_label,
+            "goal_label": plan.goal_label,
+            "reform_office": plan.reform_office.name if plan.reform_office else "",
+            "grade_scheme": [
+                {
+                    "code": grade.code,
+                    "label": grade.label,
+                    "definition": grade.definition,
+                    "min_ratio": _number(grade.min_ratio),
+                    "rated": grade.is_rated,
+                }
+                for grade in plan.grades.all()
+            ],
+            "grade_note": plan.grade_note,
+            "status_scheme": [status.label for status in plan.statuses.all()],
+        },
+        "departments": [{"name": name} for name in _department_names(plan, measures)],
+        "pillars": tree,
+        "measures": measures,
+    }
+
+
+def _department_names(plan: Plan, measures: list[dict]) -> list[str]:
+    """The departments the plan names, in order of first mention."""
+    names: dict[str, None] = {}
+    if plan.reform_office:
+        names[plan.reform_office.name] = None
+    for measure in measures:
+        for link in measure["departments"]:
+            names[link["name"]] = None
+        for step in measure["steps"]:
+            for name in filter(None, step["department"].split("、")):
+                names[name] = None
+    return list(names)
+
+
+def _measure(measure: Measure, paths, grades, statuses, published_only: bool) -> dict:
+    continuity = {
+        Measure.Continuity.NEW: "新規",
+        Measure.Continuity.CONTINUING: "継続",
+    }.get(measure.continuity, "")
+    evaluations = [
+        evaluation
+        for evaluation in measure.evaluations.all()
+        if not published_only or evaluation.review_status == Evaluation.ReviewStatus.PUBLISHED
+    ]
+    return {
+        "code": measure.code,
+        "sub_number": measure.sub_number,
+        "mark": measure.mark,
+        "title": measure.title,
+        "pillar": paths.get(measure.pillar_id, []),
+        "departments": [
+            {"name": link.department.name, "role": link.role, "primary": link.is_primary}
+            for link in measure.department_links.all()
+        ],
+        "status": continuity,
+        "citywide": measure.is_citywide,
+        "sdgs": sorted(goal.number for goal in measure.sdgs.all()),
+        "current_situation": measure.current_situation,
+        "goal": measure.goal,
+        "content": measure.content,
+        "future_direction": measure.future_direction,
+        "related_plans": measure.related_plans,
+        "comprehensive_plan_position": measure.comprehensive_plan_position,
+        "co_creation": {
+            "actors": [actor.name for actor in measure.co_creation_actors.all()],
+            "text": measure.co_creation_text,
+        },
+        "notes": measure.notes,
+        "indicators": [_indicator(indicator) for indicator in measure.indicators.all()],
+        "steps": [
+            {
+                "title": step.title,
+                "department": "、".join(d.name for d in step.departments.all()),
+                "years": [
+                    {
+                        "fiscal_year": year.fiscal_year,
+                        "planned": year.planned,
+                        "actual": year.actual,
+                        "progress": year.progress,
+                        "next": year.next_steps,
+                    }
+                    for year in step.years.all()
+                ],
+            }
+            for step in measure.steps.all()
+        ],
+        "targets": [
+            {
+                "fiscal_year": target.fiscal_year,
+                "status": statuses.get(target.status_id, ""),
+                "goal": target.goal,
+            }
+            for target in measure.targets.all()
+        ],
+        "effects": [
+            {
+                "fiscal_year": effect.fiscal_year,
+                "planned_revenue": effect.planned_revenue,
+                "planned_saving": effect.planned_saving,
+                "actual_revenue": effect.actual_revenue,
+                "actual_saving": effect.actual_saving,
+                "note": effect.note,
+            }
+            for effect in measure.effects.all()
+        ],
+        "years": [
+            {
+                "fiscal_year": evaluation.fiscal_year,
+                "plan": evaluation.plan_text,
+                "do": evaluation.do_text,
+                "check": evaluation.check_text,
+                "action": evaluation.action_text,
+                "status": statuses.get(evaluation.status_id, ""),
+                "grade": grades.get(evaluation.final_grade_id, ""),
+                "proposed_grade": grades.get(evaluation.proposed_grade_id, ""),
+                "override_reason": evaluation.override_reason,
+                "review_status": evaluation.review_status,
+            }
+            for evaluation in evaluations
+        ],
+    }
+
+
+def _indicator(indicator: Indicator) -> dict:
+    baseline = None
+    by_year: dict[int, dict] = {}
+    for row in indicator.values.all():
+        if row.kind == IndicatorValue.Kind.BASELINE:
+            baseline = {**_value(row), "fiscal_year": row.fiscal_year, "label": row.label}
+            continue
+        year = by_year.setdefault(row.fiscal_year, {"fiscal_year": row.fiscal_year})
+        year[row.kind] = _value(row)
+    for year in by_year.values():
+        year.setdefault("target", None)
+        year.setdefault("actual", None)
+    return {
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "not_settable": indicator.not_settable,
+        "description": indicator.description,
+        "baseline": baseline,
+        "years": [by_year[year] for year in sorted(by_year)],
+    }
