@@ -46,6 +46,32 @@ from municipalities.models import Department, Municipality
 
 FORMAT = "reform-plan/1"
 
+# Japanese names of document keys, as the spreadsheet template's column headers use them.
+_LABELS = {
+    "fiscal_year": "年度",
+    "framework_first_fiscal_year": "大綱の開始年度",
+    "framework_last_fiscal_year": "大綱の終了年度",
+    "first_fiscal_year": "計画の開始年度",
+    "last_fiscal_year": "計画の終了年度",
+    "revision_date": "改訂日",
+    "published_on": "公表日",
+    "baseline": "現状値",
+    "target": "目標値",
+    "actual": "実績値",
+    "planned_revenue": "計画 歳入増（円）",
+    "planned_saving": "計画 歳出削減（円）",
+    "actual_revenue": "実績 歳入増（円）",
+    "actual_saving": "実績 歳出削減（円）",
+    "level_labels": "階層の名称",
+    "plan": "計画",
+    "municipality": "自治体",
+    "format": "形式",
+}
+
+
+def _label(key: str) -> str:
+    return _LABELS.get(key, key)
+
 
 @dataclass(frozen=True)
 class ImportIssue:
@@ -213,10 +239,10 @@ class _Reader:
         value = data.get(key)
         if value is None or value == "":
             if required:
-                self.problem(location, key, "年度がありません。")
+                self.problem(location, _label(key), "年度がありません。")
             return None
         if isinstance(value, bool) or not isinstance(value, int | str):
-            self.problem(location, key, f"年度は西暦の整数で書いてください（{value!r}）。")
+            self.problem(location, _label(key), f"年度は西暦の整数で書いてください（{value!r}）。")
             return None
         try:
             return int(value)
@@ -241,11 +267,11 @@ class _Reader:
             try:
                 value = Decimal(str(number))
             except InvalidOperation:
-                self.problem(location, key, f"数値 {number!r} を読めません。")
+                self.problem(location, _label(key), f"数値 {number!r} を読めません。")
                 return None
             return Quantity(value, unit, text)
         if isinstance(raw, bool):
-            self.problem(location, key, f"値 {raw!r} を読めません。")
+            self.problem(location, _label(key), f"値 {raw!r} を読めません。")
             return None
         if isinstance(raw, int | float | Decimal):
             return Quantity(Decimal(str(raw)), "", "")
@@ -257,13 +283,13 @@ class _Reader:
         if raw is None or raw == "":
             return None
         if isinstance(raw, bool):
-            self.problem(location, key, "金額は円単位の整数で書いてください。")
+            self.problem(location, _label(key), "金額は円単位の整数で書いてください。")
             return None
         if isinstance(raw, int):
             return raw
         quantity = parse_value(str(raw))
         if quantity.value is None:
-            self.problem(location, key, f"金額 {raw!r} を数値として読めません。")
+            self.problem(location, _label(key), f"金額 {raw!r} を数値として読めません。")
             return None
         multiplier = YEN_MULTIPLIERS.get(quantity.unit or "円")
         if multiplier is None:
@@ -291,7 +317,7 @@ class _Reader:
         municipality = self.read_municipality(document.get("municipality"))
         plan_data = document.get("plan")
         if not isinstance(plan_data, dict):
-            self.problem("計画", "plan", "計画の情報がありません。")
+            self.problem("計画", "", "計画の情報がありません。")
             return None
         self.check_duplicates(document)
         if municipality is None or self.issues:
@@ -330,7 +356,7 @@ class _Reader:
     def read_municipality(self, data: Any) -> Municipality | None:
         location = "自治体"
         if not isinstance(data, dict):
-            self.problem(location, "municipality", "自治体の情報がありません。")
+            self.problem(location, "", "自治体の情報がありません。")
             return None
         code = str(data.get("code") or "").strip()
         if not is_valid_code(code):
@@ -390,7 +416,7 @@ class _Reader:
             return None
         labels = data.get("level_labels") or []
         if not isinstance(labels, list) or not 1 <= len(labels) <= 3:
-            self.problem(location, "level_labels", "体系の階層名は1～3個のリストで書いてください。")
+            self.problem(location, "階層の名称", "体系の階層名は1～3個のリストで書いてください。")
             return None
         labels = [clean_text(str(label)) for label in labels] + ["", "", ""]
         values = {

@@ -377,7 +377,7 @@ class Measure(models.Model):
     )
     pillar = models.ForeignKey(
         Pillar,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="measures",
@@ -578,7 +578,7 @@ class YearlyTarget(models.Model):
     fiscal_year = _fiscal_year_field()
     status = models.ForeignKey(
         ImplementationStatus,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -760,7 +760,7 @@ class Evaluation(models.Model):
     action_text = models.TextField(_("見直し・改善（Action）"), blank=True)
     status = models.ForeignKey(
         ImplementationStatus,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -768,7 +768,7 @@ class Evaluation(models.Model):
     )
     proposed_grade = models.ForeignKey(
         Grade,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -776,7 +776,7 @@ class Evaluation(models.Model):
     )
     computed_grade = models.ForeignKey(
         Grade,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -784,7 +784,7 @@ class Evaluation(models.Model):
     )
     final_grade = models.ForeignKey(
         Grade,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",

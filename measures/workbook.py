@@ -302,11 +302,15 @@ def _value_cell(value: Any) -> Any:
     if isinstance(value, dict):
         if value.get("text"):
             return value["text"]
-        if value.get("value") is not None:
-            number = Decimal(str(value["value"]))
-            unit = value.get("unit") or ""
-            return f"{number:f}{unit}" if unit else number
-        return None
+        raw = value.get("value")
+        if raw is None:
+            return None
+        try:
+            number = Decimal(str(raw))
+        except ArithmeticError:
+            return str(raw)  # a value still as the document wrote it
+        unit = value.get("unit") or ""
+        return f"{number:f}{unit}" if unit else number
     return value
 
 
