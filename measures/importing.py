@@ -15,11 +15,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from measures.models import (
     CoCreationActor,
@@ -45,6 +48,7 @@ from municipalities.codes import is_valid_code
 from municipalities.models import Department, Municipality
 
 FORMAT = "reform-plan/1"
+_LOOK_UP = object()
 
 # Japanese names of document keys, as the spreadsheet template's column headers use them.
 _LABELS = {
@@ -145,6 +149,8 @@ class _Reader:
         self.issues: list[ImportIssue] = []
         self.departments: dict[str, Department] = {}
         self.created: set[tuple[type[models.Model], int]] = set()
+        self.seen: set[tuple] = set()
+        self.pending: dict[type[models.Model], list[models.Model]] = {}
         self.now = timezone.now()
 
     # -- reporting -------------------------------------------------------------------------
@@ -183,17 +189,32 @@ class _Reader:
         location: str,
         lookup: dict[str, Any],
         values: dict[str, Any],
-        existing: models.Model | None = None,
-        *,
-        found: bool = False,
+        existing: models.Model | object | None = _LOOK_UP,
     ) -> models.Model | None:
-        """Create or update one row; save only when something differs."""
-        obj = existing if found else model.objects.filter(**lookup).first()
+        """Create or update one row; save only when something differs.
+
+        `existing` is the row as preloaded by the caller (None when there is none); without
+        it the row is looked up. New leaf rows are collected and written in bulk at the end.
+        """
+        key = (
+            model,
+            *(getattr(v, "pk", v) if isinstance(v, models.Model) else v for v in lookup.values()),
+        )
+        if key in self.seen:
+            self.problem(
+                location, "", "同じ行が重複しています（同じ取組・年度などの行が2つあります）。"
+            )
+            return None
+        self.seen.add(key)
+        obj = model.objects.filter(**lookup).first() if existing is _LOOK_UP else existing
         if obj is None:
             obj = model(**lookup, **values)
             outcome = "created"
         else:
-            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            for name, value in lookup.items():
+                if isinstance(value, models.Model):
+                    setattr(obj, name, value)  # the parent object we hold, for clean()
+            changed = [name for name, value in values.items() if not _same(obj, name, value)]
             if not changed:
                 self.summary.count("unchanged", model)
                 return obj
@@ -201,29 +222,51 @@ class _Reader:
                 setattr(obj, name, values[name])
             outcome = "updated"
         try:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            # Foreign keys are objects we just loaded or saved: checking that they exist
+            # would cost a query per field.
+            obj.full_clean(
+                exclude=_relation_names(model), validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             self._report_validation(location, error, model)
             return None
+        self.summary.count(outcome, model)
+        if outcome == "created" and model in _BULK_CREATED:
+            self.pending.setdefault(model, []).append(obj)
+            return obj
         obj.save()
         if outcome == "created":
             self.created.add((model, obj.pk))
-        self.summary.count(outcome, model)
         return obj
 
-    def set_many(self, obj: models.Model, name: str, wanted: Iterable[models.Model]) -> None:
-        manager = getattr(obj, name)
+    def set_many(
+        self, obj: models.Model, name: str, wanted: Iterable[models.Model], current: set[int]
+    ) -> None:
         wanted_ids = {item.pk for item in wanted}
-        if set(manager.values_list("pk", flat=True)) != wanted_ids:
-            manager.set(wanted_ids)
+        if current != wanted_ids:
+            getattr(obj, name).set(wanted_ids)
             if (type(obj), obj.pk) not in self.created:
                 self.summary.count("updated", type(obj))
 
-    def delete_others(self, queryset: models.QuerySet, keep_ids: set[int]) -> None:
-        stale = queryset.exclude(pk__in=keep_ids)
-        for obj in stale:
-            obj.delete()
-            self.summary.count("deleted", type(obj))
+    def delete_stale(self, rows: dict, kept: Iterable) -> None:
+        """Delete the preloaded rows whose keys the document no longer has."""
+        kept = set(kept)
+        for key, obj in rows.items():
+            if key not in kept:
+                obj.delete()
+                self.summary.count("deleted", type(obj))
+
+    def flush(self) -> None:
+        """Write the collected new rows, with their history, a few statements per table."""
+        user = _request_user()
+        for model in _BULK_CREATED:
+            objs = self.pending.pop(model, [])
+            if not objs:
+                continue
+            if hasattr(model, "history"):
+                bulk_create_with_history(objs, model, batch_size=500, default_user=user)
+            else:
+                model.objects.bulk_create(objs, batch_size=500)
 
     # -- values ----------------------------------------------------------------------------
 
@@ -374,7 +417,7 @@ class _Reader:
             or (existing.prefecture if existing else ""),
             "slug": self.text(data, "slug") or (existing.slug if existing else code),
         }
-        return self.sync(Municipality, location, {"code": code}, values, existing, found=True)
+        return self.sync(Municipality, location, {"code": code}, values, existing)
 
     def read_departments_list(self, municipality: Municipality, listed: list) -> None:
         """Departments the file lists are created if new; others must already exist."""
@@ -393,7 +436,6 @@ class _Reader:
                 {"municipality": municipality, "name": name},
                 {},
                 self.departments.get(name),
-                found=name in self.departments,
             )
             if department is not None:
                 self.departments[name] = department
@@ -480,23 +522,23 @@ class _Reader:
         return None
 
     def read_sections(self, plan: Plan, sections: list) -> None:
-        keep = set()
+        existing = {section.order: section for section in plan.sections.all()}
         for order, data in enumerate(sections):
             location = self.where(data, f"計画の前文 {order + 1}件目")
             if not isinstance(data, dict):
                 self.problem(location, "", "見出しと本文の組で書いてください。")
                 continue
-            section = self.sync(
+            self.sync(
                 PlanSection,
                 location,
                 {"plan": plan, "order": order},
                 {"heading": self.text(data, "heading"), "body": self.text(data, "body")},
+                existing.get(order),
             )
-            if section:
-                keep.add(section.pk)
-        self.delete_others(plan.sections.all(), keep)
+        self.delete_stale(existing, range(len(sections)))
 
     def read_grades(self, plan: Plan, scheme: list) -> dict[str, Grade]:
+        existing = {grade.code: grade for grade in plan.grades.all()}
         grades: dict[str, Grade] = {}
         for order, data in enumerate(scheme):
             location = self.where(data, f"評価区分 {order + 1}件目")
@@ -523,13 +565,15 @@ class _Reader:
                     "min_ratio": min_ratio,
                     "is_rated": bool(data.get("rated", True)),
                 },
+                existing.get(code),
             )
             if grade:
                 grades[code] = grade
-        self.delete_others(plan.grades.all(), {grade.pk for grade in grades.values()})
+        self.grades_to_delete = {k: v for k, v in existing.items() if k not in grades}
         return grades
 
     def read_statuses(self, plan: Plan, scheme: list) -> dict[str, ImplementationStatus]:
+        existing = {status.label: status for status in plan.statuses.all()}
         statuses: dict[str, ImplementationStatus] = {}
         for order, raw in enumerate(scheme):
             label = clean_text(str(raw.get("label", "") if isinstance(raw, dict) else raw))
@@ -540,14 +584,19 @@ class _Reader:
                 f"実施状況の区分 {order + 1}件目",
                 {"plan": plan, "label": label},
                 {"order": order},
+                existing.get(label),
             )
             if status:
                 statuses[label] = status
-        self.delete_others(plan.statuses.all(), {status.pk for status in statuses.values()})
+        self.statuses_to_delete = {k: v for k, v in existing.items() if k not in statuses}
         return statuses
 
     def read_pillars(self, plan: Plan, tree: list) -> dict[tuple[str, ...], Pillar]:
+        existing = {
+            (pillar.parent_id, pillar.code or pillar.title): pillar for pillar in plan.pillars.all()
+        }
         pillars: dict[tuple[str, ...], Pillar] = {}
+        kept = set()
         counter = iter(range(1_000_000))
 
         def walk(nodes: list, parent: Pillar | None, path: tuple[str, ...]) -> None:
@@ -562,21 +611,19 @@ class _Reader:
                 key = (*path, code or title)
                 location = self.where(data, "体系 " + " > ".join(key))
                 lookup = {"plan": plan, "parent": parent, "code": code}
-                if not code:
-                    lookup["title"] = title
                 values = {"order": next(counter), "title": title, "aim": self.text(data, "aim")}
                 if not code:
-                    values.pop("title")
-                pillar = self.sync(Pillar, location, lookup, values)
+                    lookup["title"] = values.pop("title")
+                existing_key = (parent.pk if parent else None, code or title)
+                pillar = self.sync(Pillar, location, lookup, values, existing.get(existing_key))
                 if pillar is None:
                     continue
+                kept.add(existing_key)
                 pillars[key] = pillar
                 walk(data.get("children") or [], pillar, key)
 
         walk(tree, None, ())
-        self.delete_others(
-            plan.pillars.filter(measures__isnull=True).distinct(), {p.pk for p in pillars.values()}
-        )
+        self.pillars_to_delete = {k: v for k, v in existing.items() if k not in kept}
         return pillars
 
     def read_measures(
@@ -584,7 +631,7 @@ class _Reader:
     ) -> None:
         actors = {actor.name: actor for actor in CoCreationActor.objects.all()}
         goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
-        existing = {(m.code, m.sub_number): m for m in plan.measures.all()}
+        self.existing = _ExistingRows(plan)
         for order, data in enumerate(measures):
             location = f"取組 {order + 1}件目"
             if not isinstance(data, dict):
@@ -592,13 +639,25 @@ class _Reader:
                 continue
             code = self.text(data, "code")
             if code:
-                location = f"取組 {code}" + (
-                    f"-{data['sub_number']}" if (data.get("sub_number") or 1) != 1 else ""
-                )
+                sub = data.get("sub_number") or 1
+                location = f"取組 {code}" + (f"-{sub}" if sub != 1 else "")
             location = self.where(data, location)
-            self.read_measure(plan, pillars, data, order, location, existing, actors, goals)
+            self.read_measure(plan, pillars, data, order, location, actors, goals)
+        # Rows of the plan the document no longer has: pillars without measures, grades and
+        # statuses nothing refers to. Measures missing from a file are left alone.
+        self.flush()
+        for name in ("pillars_to_delete", "grades_to_delete", "statuses_to_delete"):
+            for obj in sorted(
+                getattr(self, name, {}).values(), key=lambda o: -getattr(o, "level", 0)
+            ):
+                try:
+                    with transaction.atomic():
+                        obj.delete()
+                    self.summary.count("deleted", type(obj))
+                except (models.ProtectedError, models.RestrictedError):
+                    self.summary.count("unchanged", type(obj))
 
-    def read_measure(self, plan, pillars, data, order, location, existing, actors, goals) -> None:
+    def read_measure(self, plan, pillars, data, order, location, actors, goals) -> None:
         code = self.text(data, "code")
         if not code:
             self.problem(location, "番号", "取組の番号がありません。")
@@ -631,7 +690,7 @@ class _Reader:
             return
         co_creation = data.get("co_creation") or {}
         values = {
-            "pillar_id": pillar.pk if pillar else None,
+            "pillar": pillar,
             "mark": self.text(data, "mark"),
             "order": order,
             "title": self.text(data, "title"),
@@ -646,14 +705,13 @@ class _Reader:
             "co_creation_text": self.text(co_creation, "text"),
             "notes": self.text(data, "notes"),
         }
-        key = (code, sub_number)
+        existing = self.existing.measures.get((code, sub_number))
         measure = self.sync(
             Measure,
             location,
             {"plan": plan, "code": code, "sub_number": sub_number},
             values,
-            existing.get(key),
-            found=key in existing,
+            existing,
         )
         if measure is None:
             return
@@ -663,7 +721,8 @@ class _Reader:
                 self.problem(location, "SDGs", f"SDGsの目標番号 {number!r} は1～17にしてください。")
             else:
                 wanted_goals.append(goals[number])
-        self.set_many(measure, "sdgs", wanted_goals)
+        rows = self.existing
+        self.set_many(measure, "sdgs", wanted_goals, rows.sdgs.get(measure.pk, set()))
         wanted_actors = []
         for name in co_creation.get("actors") or []:
             actor = actors.get(name)
@@ -671,16 +730,19 @@ class _Reader:
                 actor = CoCreationActor.objects.create(name=name, order=len(actors))
                 actors[name] = actor
             wanted_actors.append(actor)
-        self.set_many(measure, "co_creation_actors", wanted_actors)
-        self.read_departments(plan, measure, data.get("departments") or [], location)
-        self.read_steps(plan, measure, data.get("steps") or [], location)
+        self.set_many(
+            measure, "co_creation_actors", wanted_actors, rows.actors.get(measure.pk, set())
+        )
+        self.read_departments(measure, data.get("departments") or [], location)
+        self.read_steps(measure, data.get("steps") or [], location)
         self.read_targets(measure, data.get("targets") or [], location)
         self.read_indicators(measure, data.get("indicators") or [], location)
         self.read_effects(measure, data.get("effects") or [], location)
         self.read_years(measure, data.get("years") or [], location)
 
-    def read_departments(self, plan, measure, links: list, location: str) -> None:
-        keep = set()
+    def read_departments(self, measure, links: list, location: str) -> None:
+        existing = self.existing.children("links", measure)
+        kept = set()
         for order, data in enumerate(links):
             if isinstance(data, str):
                 data = {"name": data}
@@ -697,25 +759,20 @@ class _Reader:
                 )
                 continue
             department = self.department(name, self.where(data, location), "担当課")
-            if department is None or department.pk in keep:
+            if department is None or department.pk in kept:
                 continue
-            link = self.sync(
+            kept.add(department.pk)
+            self.sync(
                 MeasureDepartment,
                 self.where(data, f"{location} の部署「{name}」"),
                 {"measure": measure, "department": department},
                 {"role": role, "is_primary": bool(data.get("primary")), "order": order},
+                existing.get(department.pk),
             )
-            if link:
-                keep.add(department.pk)
-        self.delete_others(
-            measure.department_links.all(),
-            set(
-                measure.department_links.filter(department_id__in=keep).values_list("pk", flat=True)
-            ),
-        )
+        self.delete_stale(existing, kept)
 
-    def read_steps(self, plan, measure, steps: list, location: str) -> None:
-        keep = set()
+    def read_steps(self, measure, steps: list, location: str) -> None:
+        existing = self.existing.children("steps", measure)
         for order, data in enumerate(steps):
             step_location = self.where(data, f"{location} の年次計画 {order + 1}行目")
             step = self.sync(
@@ -723,21 +780,28 @@ class _Reader:
                 step_location,
                 {"measure": measure, "order": order},
                 {"title": self.text(data, "title")},
+                existing.get(order),
             )
             if step is None:
                 continue
-            keep.add(step.pk)
             names = data.get("department") or data.get("departments") or []
             if isinstance(names, str):
                 names = [name for name in re.split(r"[、,]", names) if name.strip()]
             departments = [self.department(name, step_location, "担当課") for name in names]
-            self.set_many(step, "departments", [d for d in departments if d is not None])
-            keep_years = set()
+            self.set_many(
+                step,
+                "departments",
+                [d for d in departments if d is not None],
+                self.existing.step_departments.get(step.pk, set()),
+            )
+            years = self.existing.children("step_years", step)
+            kept = set()
             for year in data.get("years") or []:
                 fiscal_year = self.fiscal_year(year, step_location)
                 if fiscal_year is None:
                     continue
-                row = self.sync(
+                kept.add(fiscal_year)
+                self.sync(
                     StepYear,
                     self.where(year, f"{step_location} {fiscal_year}年度"),
                     {"step": step, "fiscal_year": fiscal_year},
@@ -747,31 +811,31 @@ class _Reader:
                         "progress": self.text(year, "progress"),
                         "next_steps": self.text(year, "next"),
                     },
+                    years.get(fiscal_year),
                 )
-                if row:
-                    keep_years.add(row.pk)
-            self.delete_others(step.years.all(), keep_years)
-        self.delete_others(measure.steps.all(), keep)
+            self.delete_stale(years, kept)
+        self.delete_stale(existing, range(len(steps)))
 
     def read_targets(self, measure, targets: list, location: str) -> None:
-        keep = set()
+        existing = self.existing.children("targets", measure)
+        kept = set()
         for data in targets:
             fiscal_year = self.fiscal_year(data, self.where(data, location + " の年度目標"))
             if fiscal_year is None:
                 continue
+            kept.add(fiscal_year)
             target_location = self.where(data, f"{location} の{fiscal_year}年度目標")
             status = self.status(data, target_location)
             if status is False:
                 continue
-            row = self.sync(
+            self.sync(
                 YearlyTarget,
                 target_location,
                 {"measure": measure, "fiscal_year": fiscal_year},
-                {"status_id": status.pk if status else None, "goal": self.text(data, "goal")},
+                {"status": status, "goal": self.text(data, "goal")},
+                existing.get(fiscal_year),
             )
-            if row:
-                keep.add(row.pk)
-        self.delete_others(measure.targets.all(), keep)
+        self.delete_stale(existing, kept)
 
     def status(self, data: dict, location: str):
         label = self.text(data, "status")
@@ -787,7 +851,7 @@ class _Reader:
         return status
 
     def read_indicators(self, measure, indicators: list, location: str) -> None:
-        keep = set()
+        existing = self.existing.children("indicators", measure)
         for order, data in enumerate(indicators):
             name = self.text(data, "name")
             indicator_location = self.where(
@@ -812,37 +876,34 @@ class _Reader:
                     "not_settable": bool(data.get("not_settable")),
                     "description": self.text(data, "description"),
                 },
+                existing.get(order),
             )
-            if indicator is None:
-                continue
-            keep.add(indicator.pk)
-            self.read_indicator_values(indicator, data, indicator_location)
-        self.delete_others(measure.indicators.all(), keep)
+            if indicator is not None:
+                self.read_indicator_values(indicator, data, indicator_location)
+        self.delete_stale(existing, range(len(indicators)))
 
     def read_indicator_values(self, indicator: Indicator, data: dict, location: str) -> None:
-        keep = set()
-        existing = {(v.kind, v.fiscal_year): v for v in indicator.values.all()}
+        existing = self.existing.children("values", indicator)
+        kept = set()
 
         def put(kind: str, fiscal_year: int | None, raw: Any, label: str, where: str) -> None:
             quantity = self.quantity(raw, where, kind)
             if quantity is None:
                 return
-            key = (kind, fiscal_year)
-            row = self.sync(
-                IndicatorValue,
-                where,
-                {"indicator": indicator, "kind": kind, "fiscal_year": fiscal_year},
-                {
-                    "value": quantity.value,
-                    "unit": quantity.unit,
-                    "text": quantity.text,
-                    "label": label,
-                },
-                existing.get(key),
-                found=key in existing,
-            )
-            if row:
-                keep.add(row.pk)
+            # An indicator has one baseline whatever its year; other values one per year.
+            key = (kind, None if kind == IndicatorValue.Kind.BASELINE else fiscal_year)
+            kept.add(key)
+            lookup = {"indicator": indicator, "kind": kind}
+            values = {
+                "value": quantity.value,
+                "unit": quantity.unit,
+                "text": quantity.text,
+                "label": label,
+                "fiscal_year": fiscal_year,
+            }
+            if kind != IndicatorValue.Kind.BASELINE:
+                lookup["fiscal_year"] = values.pop("fiscal_year")
+            self.sync(IndicatorValue, where, lookup, values, existing.get(key))
 
         baseline = data.get("baseline")
         if isinstance(baseline, dict):
@@ -871,16 +932,18 @@ class _Reader:
                         "",
                         self.where(year, f"{location} の{fiscal_year}年度{word}"),
                     )
-        self.delete_others(indicator.values.all(), keep)
+        self.delete_stale(existing, kept)
 
     def read_effects(self, measure, effects: list, location: str) -> None:
-        keep = set()
+        existing = self.existing.children("effects", measure)
+        kept = set()
         for data in effects:
             fiscal_year = self.fiscal_year(data, self.where(data, location + " の効果額"))
             if fiscal_year is None:
                 continue
+            kept.add(fiscal_year)
             where = self.where(data, f"{location} の{fiscal_year}年度の効果額")
-            row = self.sync(
+            self.sync(
                 EffectAmount,
                 where,
                 {"measure": measure, "fiscal_year": fiscal_year},
@@ -891,10 +954,9 @@ class _Reader:
                     "actual_saving": self.yen(data, "actual_saving", where),
                     "note": self.text(data, "note"),
                 },
+                existing.get(fiscal_year),
             )
-            if row:
-                keep.add(row.pk)
-        self.delete_others(measure.effects.all(), keep)
+        self.delete_stale(existing, kept)
 
     def grade(self, data: dict, key: str, location: str, label: str):
         code = self.text(data, key)
@@ -910,6 +972,9 @@ class _Reader:
         return grade
 
     def read_years(self, measure, years: list, location: str) -> None:
+        # Evaluations are never deleted by an import: a year missing from a file may be one
+        # a department is working on.
+        existing_rows = self.existing.children("evaluations", measure)
         for data in years:
             fiscal_year = self.fiscal_year(data, self.where(data, location + " の年度評価"))
             if fiscal_year is None:
@@ -925,9 +990,9 @@ class _Reader:
                 "do_text": self.text(data, "do"),
                 "check_text": self.text(data, "check"),
                 "action_text": self.text(data, "action"),
-                "final_grade_id": final.pk if final else None,
-                "proposed_grade_id": proposed.pk if proposed else None,
-                "status_id": status.pk if status else None,
+                "final_grade": final,
+                "proposed_grade": proposed,
+                "status": status,
                 "override_reason": self.text(data, "override_reason"),
             }
             review_status = data.get("review_status")
@@ -940,7 +1005,7 @@ class _Reader:
                 values["review_status"] = review_status
             if self.publish:
                 values["review_status"] = Evaluation.ReviewStatus.PUBLISHED
-            existing = Evaluation.objects.filter(measure=measure, fiscal_year=fiscal_year).first()
+            existing = existing_rows.get(fiscal_year)
             if values.get("review_status") == Evaluation.ReviewStatus.PUBLISHED:
                 values["published_at"] = (existing and existing.published_at) or self.now
             elif existing is None and "review_status" not in values:
@@ -951,8 +1016,109 @@ class _Reader:
                 {"measure": measure, "fiscal_year": fiscal_year},
                 values,
                 existing,
-                found=True,
             )
+
+
+class _ExistingRows:
+    """The rows a plan already has, loaded in a fixed number of queries and grouped by their
+    parent, so that comparing a document with the database costs no query per row."""
+
+    def __init__(self, plan: Plan):
+        self.measures = {(m.code, m.sub_number): m for m in plan.measures.all()}
+        for measure in self.measures.values():
+            measure.plan = plan
+        by_measure = {"measure__plan": plan}
+        self.rows = {
+            "links": _grouped(
+                MeasureDepartment.objects.filter(**by_measure), "measure_id", "department_id"
+            ),
+            "steps": _grouped(Step.objects.filter(**by_measure), "measure_id", "order"),
+            "step_years": _grouped(
+                StepYear.objects.filter(step__measure__plan=plan), "step_id", "fiscal_year"
+            ),
+            "targets": _grouped(
+                YearlyTarget.objects.filter(**by_measure), "measure_id", "fiscal_year"
+            ),
+            "indicators": _grouped(Indicator.objects.filter(**by_measure), "measure_id", "order"),
+            "values": _grouped(
+                IndicatorValue.objects.filter(indicator__measure__plan=plan),
+                "indicator_id",
+                lambda v: (
+                    v.kind,
+                    None if v.kind == IndicatorValue.Kind.BASELINE else v.fiscal_year,
+                ),
+            ),
+            "effects": _grouped(
+                EffectAmount.objects.filter(**by_measure), "measure_id", "fiscal_year"
+            ),
+            "evaluations": _grouped(
+                Evaluation.objects.filter(**by_measure), "measure_id", "fiscal_year"
+            ),
+        }
+        self.sdgs = _related_sets(
+            Measure.sdgs.through.objects.filter(measure__plan=plan),
+            "measure_id",
+            "sustainabledevelopmentgoal_id",
+        )
+        self.actors = _related_sets(
+            Measure.co_creation_actors.through.objects.filter(measure__plan=plan),
+            "measure_id",
+            "cocreationactor_id",
+        )
+        self.step_departments = _related_sets(
+            Step.departments.through.objects.filter(step__measure__plan=plan),
+            "step_id",
+            "department_id",
+        )
+
+    def children(self, kind: str, parent: models.Model) -> dict:
+        return self.rows[kind].get(parent.pk, {}) if parent.pk else {}
+
+
+def _grouped(queryset, parent_field: str, key) -> dict[int, dict]:
+    groups: dict[int, dict] = {}
+    for row in queryset:
+        row_key = key(row) if callable(key) else getattr(row, key)
+        groups.setdefault(getattr(row, parent_field), {})[row_key] = row
+    return groups
+
+
+def _related_sets(queryset, owner: str, target: str) -> dict[int, set[int]]:
+    sets: dict[int, set[int]] = {}
+    for owner_id, target_id in queryset.values_list(owner, target):
+        sets.setdefault(owner_id, set()).add(target_id)
+    return sets
+
+
+def _same(obj: models.Model, name: str, value: Any) -> bool:
+    field = obj._meta.get_field(name)
+    if field.is_relation and name != field.attname:
+        return getattr(obj, field.attname) == (value.pk if value is not None else None)
+    return getattr(obj, name) == value
+
+
+@cache
+def _relation_names(model: type[models.Model]) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields if field.is_relation]
+
+
+def _request_user():
+    """The signed-in user of the request being served, for the history of bulk writes."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+# Leaf rows: nothing refers to them while an import runs, so new ones are written in bulk.
+_BULK_CREATED = (
+    PlanSection,
+    MeasureDepartment,
+    StepYear,
+    YearlyTarget,
+    IndicatorValue,
+    EffectAmount,
+    Evaluation,
+)
 
 
 def _value_part(baseline: dict) -> Any:
