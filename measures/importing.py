@@ -196,10 +196,7 @@ class _Reader:
         `existing` is the row as preloaded by the caller (None when there is none); without
         it the row is looked up. New leaf rows are collected and written in bulk at the end.
         """
-        key = (
-            model,
-            *(getattr(v, "pk", v) if isinstance(v, models.Model) else v for v in lookup.values()),
-        )
+        key = (model, *(_key_part(value) for value in lookup.values()))
         if key in self.seen:
             self.problem(
                 location, "", "同じ行が重複しています（同じ取組・年度などの行が2つあります）。"
@@ -256,17 +253,19 @@ class _Reader:
                 obj.delete()
                 self.summary.count("deleted", type(obj))
 
-    def flush(self) -> None:
-        """Write the collected new rows, with their history, a few statements per table."""
+    def flush(self, *models_to_write: type[models.Model]) -> None:
+        """Write the collected new rows (of the given models, or all), with their history,
+        a few statements per table."""
         user = _request_user()
-        for model in _BULK_CREATED:
+        for model in models_to_write or _BULK_CREATED:
             objs = self.pending.pop(model, [])
-            if not objs:
-                continue
+            if not objs or self.issues:
+                continue  # with any problem nothing will be kept: skip the writing
             if hasattr(model, "history"):
                 bulk_create_with_history(objs, model, batch_size=500, default_user=user)
             else:
                 model.objects.bulk_create(objs, batch_size=500)
+            self.created.update((model, obj.pk) for obj in objs)
 
     # -- values ----------------------------------------------------------------------------
 
@@ -632,6 +631,10 @@ class _Reader:
         actors = {actor.name: actor for actor in CoCreationActor.objects.all()}
         goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
         self.existing = _ExistingRows(plan)
+        # Three passes, so that each kind of new row is written in one bulk statement once
+        # the rows it refers to have their keys: measures; then their steps, indicators and
+        # department links; then everything per year.
+        entries = []
         for order, data in enumerate(measures):
             location = f"取組 {order + 1}件目"
             if not isinstance(data, dict):
@@ -642,10 +645,29 @@ class _Reader:
                 sub = data.get("sub_number") or 1
                 location = f"取組 {code}" + (f"-{sub}" if sub != 1 else "")
             location = self.where(data, location)
-            self.read_measure(plan, pillars, data, order, location, actors, goals)
+            measure = self.read_measure(plan, pillars, data, order, location)
+            if measure is not None:
+                entries.append((measure, data, location))
+        self.flush(Measure)
+        children = []
+        for measure, data, location in entries:
+            self.read_measure_sets(measure, data, location, actors, goals)
+            self.read_departments(measure, data.get("departments") or [], location)
+            steps = self.read_steps(measure, data.get("steps") or [], location)
+            indicators = self.read_indicators(measure, data.get("indicators") or [], location)
+            children.append((steps, indicators))
+        self.flush(Step, Indicator)
+        for (measure, data, location), (steps, indicators) in zip(entries, children, strict=True):
+            for step, step_data, step_location in steps:
+                self.read_step_years(step, step_data, step_location)
+            for indicator, indicator_data, indicator_location in indicators:
+                self.read_indicator_values(indicator, indicator_data, indicator_location)
+            self.read_targets(measure, data.get("targets") or [], location)
+            self.read_effects(measure, data.get("effects") or [], location)
+            self.read_years(measure, data.get("years") or [], location)
+        self.flush()
         # Rows of the plan the document no longer has: pillars without measures, grades and
         # statuses nothing refers to. Measures missing from a file are left alone.
-        self.flush()
         for name in ("pillars_to_delete", "grades_to_delete", "statuses_to_delete"):
             for obj in sorted(
                 getattr(self, name, {}).values(), key=lambda o: -getattr(o, "level", 0)
@@ -657,15 +679,15 @@ class _Reader:
                 except (models.ProtectedError, models.RestrictedError):
                     self.summary.count("unchanged", type(obj))
 
-    def read_measure(self, plan, pillars, data, order, location, actors, goals) -> None:
+    def read_measure(self, plan, pillars, data, order, location) -> Measure | None:
         code = self.text(data, "code")
         if not code:
             self.problem(location, "番号", "取組の番号がありません。")
-            return
+            return None
         sub_number = data.get("sub_number") or 1
         if not isinstance(sub_number, int) or sub_number < 1:
             self.problem(location, "枝番", f"枝番 {sub_number!r} は1以上の整数にしてください。")
-            return
+            return None
         pillar = None
         path = data.get("pillar") or []
         if path:
@@ -676,7 +698,7 @@ class _Reader:
                     "体系",
                     f"体系 {' > '.join(map(str, path))} が計画の体系にありません。",
                 )
-                return
+                return None
         status = self.text(data, "status")
         continuity = {
             "新規": Measure.Continuity.NEW,
@@ -687,7 +709,7 @@ class _Reader:
             self.problem(
                 location, "新規・継続", f"「{status}」は「新規」か「継続」にしてください。"
             )
-            return
+            return None
         co_creation = data.get("co_creation") or {}
         values = {
             "pillar": pillar,
@@ -713,8 +735,10 @@ class _Reader:
             values,
             existing,
         )
-        if measure is None:
-            return
+        return measure
+
+    def read_measure_sets(self, measure, data, location, actors, goals) -> None:
+        co_creation = data.get("co_creation") or {}
         wanted_goals = []
         for number in data.get("sdgs") or []:
             if number not in goals:
@@ -733,12 +757,6 @@ class _Reader:
         self.set_many(
             measure, "co_creation_actors", wanted_actors, rows.actors.get(measure.pk, set())
         )
-        self.read_departments(measure, data.get("departments") or [], location)
-        self.read_steps(measure, data.get("steps") or [], location)
-        self.read_targets(measure, data.get("targets") or [], location)
-        self.read_indicators(measure, data.get("indicators") or [], location)
-        self.read_effects(measure, data.get("effects") or [], location)
-        self.read_years(measure, data.get("years") or [], location)
 
     def read_departments(self, measure, links: list, location: str) -> None:
         existing = self.existing.children("links", measure)
@@ -771,8 +789,9 @@ class _Reader:
             )
         self.delete_stale(existing, kept)
 
-    def read_steps(self, measure, steps: list, location: str) -> None:
+    def read_steps(self, measure, steps: list, location: str) -> list[tuple]:
         existing = self.existing.children("steps", measure)
+        read = []
         for order, data in enumerate(steps):
             step_location = self.where(data, f"{location} の年次計画 {order + 1}行目")
             step = self.sync(
@@ -782,39 +801,42 @@ class _Reader:
                 {"title": self.text(data, "title")},
                 existing.get(order),
             )
-            if step is None:
-                continue
-            names = data.get("department") or data.get("departments") or []
-            if isinstance(names, str):
-                names = [name for name in re.split(r"[、,]", names) if name.strip()]
-            departments = [self.department(name, step_location, "担当課") for name in names]
-            self.set_many(
-                step,
-                "departments",
-                [d for d in departments if d is not None],
-                self.existing.step_departments.get(step.pk, set()),
-            )
-            years = self.existing.children("step_years", step)
-            kept = set()
-            for year in data.get("years") or []:
-                fiscal_year = self.fiscal_year(year, step_location)
-                if fiscal_year is None:
-                    continue
-                kept.add(fiscal_year)
-                self.sync(
-                    StepYear,
-                    self.where(year, f"{step_location} {fiscal_year}年度"),
-                    {"step": step, "fiscal_year": fiscal_year},
-                    {
-                        "planned": self.text(year, "planned"),
-                        "actual": self.text(year, "actual"),
-                        "progress": self.text(year, "progress"),
-                        "next_steps": self.text(year, "next"),
-                    },
-                    years.get(fiscal_year),
-                )
-            self.delete_stale(years, kept)
+            if step is not None:
+                read.append((step, data, step_location))
         self.delete_stale(existing, range(len(steps)))
+        return read
+
+    def read_step_years(self, step: Step, data: dict, step_location: str) -> None:
+        names = data.get("department") or data.get("departments") or []
+        if isinstance(names, str):
+            names = [name for name in re.split(r"[、,]", names) if name.strip()]
+        departments = [self.department(name, step_location, "担当課") for name in names]
+        self.set_many(
+            step,
+            "departments",
+            [d for d in departments if d is not None],
+            self.existing.step_departments.get(step.pk, set()),
+        )
+        years = self.existing.children("step_years", step)
+        kept = set()
+        for year in data.get("years") or []:
+            fiscal_year = self.fiscal_year(year, step_location)
+            if fiscal_year is None:
+                continue
+            kept.add(fiscal_year)
+            self.sync(
+                StepYear,
+                self.where(year, f"{step_location} {fiscal_year}年度"),
+                {"step": step, "fiscal_year": fiscal_year},
+                {
+                    "planned": self.text(year, "planned"),
+                    "actual": self.text(year, "actual"),
+                    "progress": self.text(year, "progress"),
+                    "next_steps": self.text(year, "next"),
+                },
+                years.get(fiscal_year),
+            )
+        self.delete_stale(years, kept)
 
     def read_targets(self, measure, targets: list, location: str) -> None:
         existing = self.existing.children("targets", measure)
@@ -850,8 +872,9 @@ class _Reader:
             return False
         return status
 
-    def read_indicators(self, measure, indicators: list, location: str) -> None:
+    def read_indicators(self, measure, indicators: list, location: str) -> list[tuple]:
         existing = self.existing.children("indicators", measure)
+        read = []
         for order, data in enumerate(indicators):
             name = self.text(data, "name")
             indicator_location = self.where(
@@ -879,8 +902,9 @@ class _Reader:
                 existing.get(order),
             )
             if indicator is not None:
-                self.read_indicator_values(indicator, data, indicator_location)
+                read.append((indicator, data, indicator_location))
         self.delete_stale(existing, range(len(indicators)))
+        return read
 
     def read_indicator_values(self, indicator: Indicator, data: dict, location: str) -> None:
         existing = self.existing.children("values", indicator)
@@ -1090,6 +1114,14 @@ def _related_sets(queryset, owner: str, target: str) -> dict[int, set[int]]:
     return sets
 
 
+def _key_part(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        # A row not yet written (its measure waits for the bulk insert) is told apart by
+        # identity; only ever the case when problems were found and nothing will be kept.
+        return value.pk if value.pk is not None else ("new", id(value))
+    return value
+
+
 def _same(obj: models.Model, name: str, value: Any) -> bool:
     field = obj._meta.get_field(name)
     if field.is_relation and name != field.attname:
@@ -1109,8 +1141,12 @@ def _request_user():
     return user if user is not None and user.is_authenticated else None
 
 
-# Leaf rows: nothing refers to them while an import runs, so new ones are written in bulk.
+# New rows written in bulk: measures, steps and indicators between the reading passes that
+# need their keys, the rest at the end.
 _BULK_CREATED = (
+    Measure,
+    Step,
+    Indicator,
     PlanSection,
     MeasureDepartment,
     StepYear,
