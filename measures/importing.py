@@ -376,7 +376,7 @@ class _Reader:
         plan = self.read_plan(municipality, plan_data)
         if plan is None:
             return None
-        pillars = self.read_pillars(plan, document.get("pillars") or [])
+        pillars = self.read_pillars(plan, document.get("pillars"))
         self.read_measures(plan, pillars, document.get("measures") or [])
         return plan
 
@@ -499,9 +499,9 @@ class _Reader:
         if plan is None:
             return None
         self.summary.plan = plan
-        self.read_sections(plan, data.get("sections") or [])
-        self.grades = self.read_grades(plan, data.get("grade_scheme") or [])
-        self.statuses = self.read_statuses(plan, data.get("status_scheme") or [])
+        self.read_sections(plan, data.get("sections"))
+        self.grades = self.read_grades(plan, data.get("grade_scheme"))
+        self.statuses = self.read_statuses(plan, data.get("status_scheme"))
         return plan
 
     def date(self, data: dict, location: str, key: str) -> datetime.date | None:
@@ -520,7 +520,9 @@ class _Reader:
         )
         return None
 
-    def read_sections(self, plan: Plan, sections: list) -> None:
+    def read_sections(self, plan: Plan, sections: list | None) -> None:
+        if sections is None:
+            return
         existing = {section.order: section for section in plan.sections.all()}
         for order, data in enumerate(sections):
             location = self.where(data, f"計画の前文 {order + 1}件目")
@@ -536,8 +538,10 @@ class _Reader:
             )
         self.delete_stale(existing, range(len(sections)))
 
-    def read_grades(self, plan: Plan, scheme: list) -> dict[str, Grade]:
+    def read_grades(self, plan: Plan, scheme: list | None) -> dict[str, Grade]:
         existing = {grade.code: grade for grade in plan.grades.all()}
+        if scheme is None:
+            return existing
         grades: dict[str, Grade] = {}
         for order, data in enumerate(scheme):
             location = self.where(data, f"評価区分 {order + 1}件目")
@@ -571,8 +575,10 @@ class _Reader:
         self.grades_to_delete = {k: v for k, v in existing.items() if k not in grades}
         return grades
 
-    def read_statuses(self, plan: Plan, scheme: list) -> dict[str, ImplementationStatus]:
+    def read_statuses(self, plan: Plan, scheme: list | None) -> dict[str, ImplementationStatus]:
         existing = {status.label: status for status in plan.statuses.all()}
+        if scheme is None:
+            return existing
         statuses: dict[str, ImplementationStatus] = {}
         for order, raw in enumerate(scheme):
             label = clean_text(str(raw.get("label", "") if isinstance(raw, dict) else raw))
@@ -590,10 +596,12 @@ class _Reader:
         self.statuses_to_delete = {k: v for k, v in existing.items() if k not in statuses}
         return statuses
 
-    def read_pillars(self, plan: Plan, tree: list) -> dict[tuple[str, ...], Pillar]:
+    def read_pillars(self, plan: Plan, tree: list | None) -> dict[tuple[str, ...], Pillar]:
         existing = {
             (pillar.parent_id, pillar.code or pillar.title): pillar for pillar in plan.pillars.all()
         }
+        if tree is None:
+            return _paths_of(existing.values())
         pillars: dict[tuple[str, ...], Pillar] = {}
         kept = set()
         counter = iter(range(1_000_000))
@@ -652,9 +660,17 @@ class _Reader:
         children = []
         for measure, data, location in entries:
             self.read_measure_sets(measure, data, location, actors, goals)
-            self.read_departments(measure, data.get("departments") or [], location)
-            steps = self.read_steps(measure, data.get("steps") or [], location)
-            indicators = self.read_indicators(measure, data.get("indicators") or [], location)
+            # A list left out of the document leaves those rows as they are.
+            if "departments" in data:
+                self.read_departments(measure, data["departments"] or [], location)
+            steps = (
+                self.read_steps(measure, data["steps"] or [], location) if "steps" in data else []
+            )
+            indicators = (
+                self.read_indicators(measure, data["indicators"] or [], location)
+                if "indicators" in data
+                else []
+            )
             children.append((steps, indicators))
         self.flush(Step, Indicator)
         for (measure, data, location), (steps, indicators) in zip(entries, children, strict=True):
@@ -662,8 +678,10 @@ class _Reader:
                 self.read_step_years(step, step_data, step_location)
             for indicator, indicator_data, indicator_location in indicators:
                 self.read_indicator_values(indicator, indicator_data, indicator_location)
-            self.read_targets(measure, data.get("targets") or [], location)
-            self.read_effects(measure, data.get("effects") or [], location)
+            if "targets" in data:
+                self.read_targets(measure, data["targets"] or [], location)
+            if "effects" in data:
+                self.read_effects(measure, data["effects"] or [], location)
             self.read_years(measure, data.get("years") or [], location)
         self.flush()
         # Rows of the plan the document no longer has: pillars without measures, grades and
@@ -746,7 +764,10 @@ class _Reader:
             else:
                 wanted_goals.append(goals[number])
         rows = self.existing
-        self.set_many(measure, "sdgs", wanted_goals, rows.sdgs.get(measure.pk, set()))
+        if "sdgs" in data:
+            self.set_many(measure, "sdgs", wanted_goals, rows.sdgs.get(measure.pk, set()))
+        if "actors" not in co_creation:
+            return
         wanted_actors = []
         for name in co_creation.get("actors") or []:
             actor = actors.get(name)
@@ -1112,6 +1133,16 @@ def _related_sets(queryset, owner: str, target: str) -> dict[int, set[int]]:
     for owner_id, target_id in queryset.values_list(owner, target):
         sets.setdefault(owner_id, set()).add(target_id)
     return sets
+
+
+def _paths_of(pillars) -> dict[tuple[str, ...], Pillar]:
+    by_id = {pillar.pk: pillar for pillar in pillars}
+
+    def path(pillar: Pillar) -> tuple[str, ...]:
+        key = (pillar.code or pillar.title,)
+        return path(by_id[pillar.parent_id]) + key if pillar.parent_id else key
+
+    return {path(pillar): pillar for pillar in by_id.values()}
 
 
 def _key_part(value: Any) -> Any:

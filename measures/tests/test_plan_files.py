@@ -229,3 +229,42 @@ class HostileFileTests(TestCase):
 
         import_plan_document(read_plan_file("plan.xlsx", xlsx_of(small_document(), edit)))
         self.assertEqual(Measure.objects.get(code="1").content, "・督促\n・催告")
+
+
+class TemplateDocumentationTests(TestCase):
+    def test_the_documented_layout_matches_the_template(self):
+        from measures.workbook import template_markdown
+
+        documented = (Path(settings.BASE_DIR) / "docs" / "import-template.md").read_text(
+            encoding="utf-8"
+        )
+        self.assertEqual(documented, template_markdown(), "regenerate docs/import-template.md")
+
+
+class PartialFileTests(TestCase):
+    def test_a_sheet_left_out_leaves_its_rows_alone(self):
+        import_plan_document(small_document())
+
+        def drop_sheets(workbook):
+            for name in ("指標", "指標の値", "年次計画", "体系"):
+                del workbook[name]
+
+        document = small_document()
+        document["measures"][0]["title"] = "公金収納対策の強化（改）"
+        content = xlsx_of(document, drop_sheets)
+        summary = import_plan_document(read_plan_file("plan.xlsx", content))
+        measure = Measure.objects.get(code="1")
+        self.assertEqual(measure.title, "公金収納対策の強化（改）")
+        self.assertEqual(measure.indicators.count(), 1)
+        self.assertEqual(measure.indicators.get().values.count(), 3)
+        self.assertEqual(measure.steps.count(), 1)
+        self.assertEqual(measure.pillar.code, "①")
+        self.assertEqual(sum(summary.deleted.values()), 0)
+
+    def test_an_empty_list_removes_rows(self):
+        import_plan_document(small_document())
+        document = small_document()
+        document["measures"][0]["steps"] = []
+        summary = import_plan_document(document)
+        self.assertEqual(Measure.objects.get(code="1").steps.count(), 0)
+        self.assertEqual(summary.deleted["年次計画の項目"], 1)
