@@ -46,13 +46,22 @@ def make_document(target_rows: int) -> dict:
     measures = max(1, target_rows // 40)
     years = list(range(2020, 2025))
     pillars = [
-        {"code": f"{i + 1}", "title": f"改革の柱{i + 1}", "children": [{"code": f"({j + 1})", "title": f"項目{j + 1}"} for j in range(4)]}
+        {
+            "code": f"{i + 1}",
+            "title": f"改革の柱{i + 1}",
+            "children": [{"code": f"({j + 1})", "title": f"項目{j + 1}"} for j in range(4)],
+        }
         for i in range(5)
     ]
     text = "業務の進め方を見直し、市民サービスの向上と経費の削減を図る。" * 3
     return {
         "format": "reform-plan/1",
-        "municipality": {"code": "282049", "name": "西宮市", "prefecture": "兵庫県", "slug": "nishinomiya"},
+        "municipality": {
+            "code": "282049",
+            "name": "西宮市",
+            "prefecture": "兵庫県",
+            "slug": "nishinomiya",
+        },
         "departments": [{"name": f"課{i}"} for i in range(40)],
         "plan": {
             "name": "ベンチマーク計画",
@@ -68,11 +77,19 @@ def make_document(target_rows: int) -> dict:
                 "code": str(n + 1),
                 "title": f"取組{n + 1}",
                 "pillar": [str(n % 5 + 1), f"({n % 4 + 1})"],
-                "departments": [{"name": f"課{n % 40}"}, {"name": f"課{(n + 1) % 40}", "role": "related"}],
+                "departments": [
+                    {"name": f"課{n % 40}"},
+                    {"name": f"課{(n + 1) % 40}", "role": "related"},
+                ],
                 "current_situation": text,
                 "goal": text,
                 "steps": [
-                    {"title": f"事業{s + 1}", "years": [{"fiscal_year": y, "planned": "実施", "actual": "実施"} for y in years]}
+                    {
+                        "title": f"事業{s + 1}",
+                        "years": [
+                            {"fiscal_year": y, "planned": "実施", "actual": "実施"} for y in years
+                        ],
+                    }
                     for s in range(3)
                 ],
                 "targets": [{"fiscal_year": y, "status": "実施", "goal": text} for y in years],
@@ -81,11 +98,28 @@ def make_document(target_rows: int) -> dict:
                         "name": f"指標{i + 1}",
                         "unit": "件",
                         "baseline": {"value": "100件", "fiscal_year": 2019},
-                        "years": [{"fiscal_year": y, "target": f"{110 + y - 2020}件", "actual": f"{105 + y - 2020}件"} for y in years],
+                        "years": [
+                            {
+                                "fiscal_year": y,
+                                "target": f"{110 + y - 2020}件",
+                                "actual": f"{105 + y - 2020}件",
+                            }
+                            for y in years
+                        ],
                     }
                     for i in range(2)
                 ],
-                "years": [{"fiscal_year": y, "plan": text, "do": text, "check": text, "action": text, "grade": "B"} for y in years],
+                "years": [
+                    {
+                        "fiscal_year": y,
+                        "plan": text,
+                        "do": text,
+                        "check": text,
+                        "action": text,
+                        "grade": "B",
+                    }
+                    for y in years
+                ],
             }
             for n in range(measures)
         ],
@@ -93,7 +127,9 @@ def make_document(target_rows: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
     args = parser.parse_args()
@@ -110,8 +146,8 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from measures.models import Plan
     from measures.importing import import_plan_document
+    from measures.models import Plan
     from measures.plan_files import read_plan_file
     from measures.workbook import document_to_tables, write_csv_zip, write_xlsx
 
@@ -129,7 +165,9 @@ def main() -> None:
         content, filename = json.dumps(document, ensure_ascii=False).encode(), "bench.json"
     del tables, document
 
-    print(f"database: {connection.vendor}; file: {args.format}, {len(content) / 1e6:.1f} MB, {rows:,} rows")
+    print(
+        f"database: {connection.vendor}; file: {args.format}, {len(content) / 1e6:.1f} MB, {rows:,} rows"
+    )
     for label in ("first import (creates)", "second import (no change)"):
         gc.collect()
         before = reset_peak()
