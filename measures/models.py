@@ -821,6 +821,8 @@ class Evaluation(models.Model):
     version = models.PositiveIntegerField(_("版数"), default=1, editable=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
+    EDITABLE_BY_DEPARTMENT = frozenset({"not_started", "draft", "returned"})
+
     objects = EvaluationQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -846,6 +848,19 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {fiscal_year_display(self.fiscal_year)}"
+
+    @property
+    def editable_by_department(self) -> bool:
+        return self.review_status in self.EDITABLE_BY_DEPARTMENT
+
+    @property
+    def grade_differs(self) -> bool:
+        """The final grade differs from the computed one (both set)."""
+        return bool(
+            self.final_grade_id
+            and self.computed_grade_id
+            and self.final_grade_id != self.computed_grade_id
+        )
 
     def clean(self) -> None:
         if not self.measure_id:
@@ -910,3 +925,106 @@ class EffectAmount(models.Model):
     def clean(self) -> None:
         if self.measure_id:
             _check_year_in_plan(self.measure.plan, self.fiscal_year)
+
+
+class RoundQuerySet(ScopedQuerySet):
+    def open(self) -> "RoundQuerySet":
+        return self.filter(status=Round.Status.OPEN)
+
+
+class Round(models.Model):
+    """A fiscal year's round of a plan: departments enter results until the deadline, the
+    reform office reviews them and publishes the year's report."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("受付中")
+        CLOSED = "closed", _("受付終了")
+        PUBLISHED = "published", _("公表済み")
+
+    municipality_path = "plan__municipality"
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("計画")
+    )
+    fiscal_year = _fiscal_year_field()
+    deadline = models.DateField(_("入力期限"))
+    status = models.CharField(_("状況"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("開始した職員"),
+    )
+    opened_at = models.DateTimeField(_("開始日時"), auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度の取りまとめ")
+        verbose_name_plural = _("年度の取りまとめ")
+        ordering = ["plan", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "fiscal_year"], name="round_once_a_year"),
+            models.CheckConstraint(
+                condition=_year_in_range_q("fiscal_year"), name="round_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {fiscal_year_display(self.fiscal_year)}"
+
+    def clean(self) -> None:
+        if self.plan_id:
+            _check_year_in_plan(self.plan, self.fiscal_year)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Report(models.Model):
+    """A published progress report of one fiscal year: a frozen copy of what was published.
+
+    Later edits never change it; a correction is published as a new revision with a note of
+    what changed and why, and the earlier revisions stay readable."""
+
+    municipality_path = "plan__municipality"
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="reports", verbose_name=_("計画")
+    )
+    fiscal_year = _fiscal_year_field()
+    revision = models.PositiveSmallIntegerField(_("版"), default=1)
+    published_at = models.DateTimeField(_("公表日時"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("公表した職員"),
+    )
+    note = models.TextField(_("訂正の内容と理由"), blank=True)
+    content = models.JSONField(_("公表内容"), editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公表した進捗報告")
+        verbose_name_plural = _("公表した進捗報告")
+        ordering = ["plan", "-fiscal_year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year", "revision"], name="report_revision_once"
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="report_revision_from_1"),
+            models.CheckConstraint(
+                condition=Q(revision=1) | ~Q(note=""), name="correction_has_a_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {fiscal_year_display(self.fiscal_year)} 第{self.revision}版"

@@ -8,5 +8,7 @@ admin.site.index_title = "管理メニュー"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("staff/", include("measures.urls")),
     path("", include("municipalities.urls")),
 ]

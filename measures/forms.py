@@ -1,0 +1,161 @@
+"""The department staff's entry form for one measure and fiscal year."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from measures.models import Evaluation, Indicator
+from measures.services import EntryData
+from measures.values import YEN_MULTIPLIERS, parse_value
+
+
+class EntryForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    do_text = forms.CharField(
+        label=_("取組状況（Do）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("この年度に実施したことと、その成果"),
+    )
+    check_text = forms.CharField(
+        label=_("評価（Check）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("計画に対してどうだったか、課題は何か"),
+    )
+    proposed_grade = forms.ModelChoiceField(
+        label=_("評価案"), queryset=None, required=False, widget=forms.RadioSelect, empty_label=None
+    )
+    action_text = forms.CharField(
+        label=_("見直し・改善（Action）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("次年度に向けて見直すこと"),
+    )
+    actual_revenue = forms.CharField(
+        label=_("効果額 実績 歳入増"),
+        required=False,
+        help_text=_("円単位、または「1,200千円」のように単位付きで"),
+    )
+    actual_saving = forms.CharField(
+        label=_("効果額 実績 歳出削減"),
+        required=False,
+        help_text=_("円単位、または「1,200千円」のように単位付きで"),
+    )
+
+    def __init__(self, *args, evaluation: Evaluation, indicators, steps, grades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evaluation = evaluation
+        self.indicators = [i for i in indicators if not i.not_settable]
+        self.steps = list(steps)
+        self.fields["proposed_grade"].queryset = grades
+        self.grades = list(grades)
+        if not self.grades:
+            del self.fields["proposed_grade"]
+        for indicator in self.indicators:
+            unit = f"（単位: {indicator.unit}）" if indicator.unit else ""
+            help_text = (
+                _("達成状況を文章で")
+                if indicator.direction == Indicator.Direction.MILESTONE
+                else _("数値で。単位を付けても構いません") + unit
+            )
+            self.fields[f"indicator_{indicator.pk}"] = forms.CharField(
+                label=_("%(name)s の実績値") % {"name": indicator.name},
+                required=False,
+                help_text=help_text,
+            )
+        for step in self.steps:
+            self.fields[f"step_{step.pk}_actual"] = forms.CharField(
+                label=_("%(title)s の実績") % {"title": step.title}, required=False
+            )
+            self.fields[f"step_{step.pk}_progress"] = forms.CharField(
+                label=_("%(title)s の取組状況") % {"title": step.title},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def indicator_fields(self):
+        return [(i, self[f"indicator_{i.pk}"]) for i in self.indicators]
+
+    def step_fields(self):
+        return [(s, self[f"step_{s.pk}_actual"], self[f"step_{s.pk}_progress"]) for s in self.steps]
+
+    def _clean_yen(self, name: str) -> int | None:
+        raw = self.cleaned_data.get(name, "").strip()
+        if not raw:
+            return None
+        quantity = parse_value(raw)
+        multiplier = YEN_MULTIPLIERS.get(quantity.unit or "円")
+        if quantity.value is None or multiplier is None:
+            raise forms.ValidationError(
+                _(
+                    "「%(raw)s」を金額として読めません。1200000 や 1,200千円 のように書いてください。"
+                ),
+                params={"raw": raw},
+            )
+        return int(quantity.value * multiplier)
+
+    def clean_actual_revenue(self):
+        return self._clean_yen("actual_revenue")
+
+    def clean_actual_saving(self):
+        return self._clean_yen("actual_saving")
+
+    def clean(self):
+        cleaned = super().clean()
+        for indicator in self.indicators:
+            name = f"indicator_{indicator.pk}"
+            raw = cleaned.get(name, "")
+            quantity = parse_value(raw)
+            if (
+                raw
+                and indicator.direction != Indicator.Direction.MILESTONE
+                and quantity.value is None
+            ):
+                self.add_error(
+                    name,
+                    _(
+                        "「%(raw)s」を数値として読めません。数値で書いてください（例: 835%(unit)s）。"
+                    )
+                    % {"raw": raw, "unit": indicator.unit},
+                )
+            cleaned[name] = quantity
+        return cleaned
+
+    def check_complete(self) -> bool:
+        """For submission: add an error to each field a complete entry needs."""
+        required = [
+            ("do_text", _("取組状況（Do）を書いてください。")),
+            ("check_text", _("評価（Check）を書いてください。")),
+        ]
+        if self.grades:
+            required.append(("proposed_grade", _("評価案を選んでください。")))
+        for name, message in required:
+            if not self.cleaned_data.get(name):
+                self.add_error(name, message)
+        for indicator in self.indicators:
+            name = f"indicator_{indicator.pk}"
+            quantity = self.cleaned_data.get(name)
+            if name not in self.errors and (quantity is None or quantity.is_empty):
+                self.add_error(
+                    name,
+                    _("実績値を入力してください（未確定なら「未確定」と書けます）。")
+                    if indicator.direction == Indicator.Direction.MILESTONE
+                    else _("実績値を入力してください。"),
+                )
+        return not self.errors
+
+    def entry_data(self) -> EntryData:
+        data = self.cleaned_data
+        return EntryData(
+            do_text=data["do_text"].strip(),
+            check_text=data["check_text"].strip(),
+            action_text=data["action_text"].strip(),
+            proposed_grade=data.get("proposed_grade"),
+            indicator_actuals={i.pk: data[f"indicator_{i.pk}"] for i in self.indicators},
+            step_actuals={
+                s.pk: (data[f"step_{s.pk}_actual"].strip(), data[f"step_{s.pk}_progress"].strip())
+                for s in self.steps
+            },
+            actual_revenue=data.get("actual_revenue"),
+            actual_saving=data.get("actual_saving"),
+        )

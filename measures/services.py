@@ -1,0 +1,311 @@
+"""The yearly round: opening it, department entries, review, publication.
+
+Every function here writes several rows in one transaction and records who did it; the
+history of each row is kept by django-simple-history.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from measures.exporting import plan_document, plan_queryset
+from measures.grading import suggest_grade
+from measures.models import (
+    EffectAmount,
+    Evaluation,
+    Grade,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    Plan,
+    Report,
+    Round,
+    Step,
+    StepYear,
+)
+from measures.values import Quantity
+
+Status = Evaluation.ReviewStatus
+
+
+class EditConflict(Exception):
+    """Someone else saved the entry after this form was opened."""
+
+    def __init__(self, current: Evaluation):
+        self.current = current
+        super().__init__("the entry was changed by someone else")
+
+
+class EntryLocked(Exception):
+    """The entry cannot be changed by its department now (submitted, approved, closed)."""
+
+
+def prefilled_plan_text(measure: Measure, fiscal_year: int) -> str:
+    """Plan (計画内容) for a year: the year's target and what each step plans for the year."""
+    lines = []
+    target = next((t for t in measure.targets.all() if t.fiscal_year == fiscal_year), None)
+    if target and target.goal:
+        lines.append(target.goal)
+    for step in measure.steps.all():
+        year = next((y for y in step.years.all() if y.fiscal_year == fiscal_year), None)
+        if year and year.planned:
+            lines.append(f"・{step.title}：{year.planned}" if step.title else f"・{year.planned}")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def open_round(*, plan: Plan, fiscal_year: int, deadline: datetime.date, by) -> Round:
+    """Open a fiscal year for entry: every measure gets its evaluation for the year, with
+    Plan prefilled from the year's target and the steps' planned text. Evaluations that
+    already exist (imported or published results) are left as they are."""
+    round_ = Round(plan=plan, fiscal_year=fiscal_year, deadline=deadline, opened_by=by)
+    round_.full_clean()
+    round_.save()
+    measures = plan.measures.prefetch_related(
+        "targets", Prefetch("steps", queryset=Step.objects.prefetch_related("years"))
+    )
+    existing = set(
+        Evaluation.objects.filter(measure__plan=plan, fiscal_year=fiscal_year).values_list(
+            "measure_id", flat=True
+        )
+    )
+    new = [
+        Evaluation(
+            measure=measure,
+            fiscal_year=fiscal_year,
+            plan_text=prefilled_plan_text(measure, fiscal_year),
+            review_status=Status.NOT_STARTED,
+        )
+        for measure in measures
+        if measure.pk not in existing
+    ]
+    bulk_create_with_history(new, Evaluation, batch_size=500, default_user=by)
+    return round_
+
+
+@dataclass
+class EntryData:
+    """What a department enters for one measure and year (cleaned by the entry form)."""
+
+    do_text: str = ""
+    check_text: str = ""
+    action_text: str = ""
+    proposed_grade: Grade | None = None
+    status_id: int | None = None
+    indicator_actuals: dict[int, Quantity | None] = field(default_factory=dict)
+    step_actuals: dict[int, tuple[str, str]] = field(default_factory=dict)
+    actual_revenue: int | None = None
+    actual_saving: int | None = None
+
+
+def round_for(evaluation: Evaluation) -> Round | None:
+    return Round.objects.filter(
+        plan_id=evaluation.measure.plan_id, fiscal_year=evaluation.fiscal_year
+    ).first()
+
+
+@transaction.atomic
+def save_entry(
+    *, evaluation_id: int, version: int, data: EntryData, by, submit: bool = False
+) -> Evaluation:
+    """Save a department's entry as a draft, or submit it.
+
+    The row is locked while it is written and its version must be the one the form was
+    opened with: a second editor's save is refused with EditConflict, never overwriting.
+    """
+    evaluation = (
+        Evaluation.objects.select_for_update().select_related("measure__plan").get(pk=evaluation_id)
+    )
+    if evaluation.version != version:
+        raise EditConflict(evaluation)
+    round_ = round_for(evaluation)
+    if round_ is None or not round_.is_open or not evaluation.editable_by_department:
+        raise EntryLocked
+    evaluation.do_text = data.do_text
+    evaluation.check_text = data.check_text
+    evaluation.action_text = data.action_text
+    evaluation.proposed_grade = data.proposed_grade
+    if data.status_id is not None:
+        evaluation.status_id = data.status_id
+    _save_actuals(evaluation, data)
+    measure = Measure.objects.prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values"))
+    ).get(pk=evaluation.measure_id)
+    evaluation.measure = measure
+    evaluation.computed_grade = suggest_grade(evaluation).grade
+    evaluation.review_status = Status.SUBMITTED if submit else Status.DRAFT
+    if submit:
+        evaluation.submitted_by = by
+        evaluation.submitted_at = timezone.now()
+    evaluation.version += 1
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+def _save_actuals(evaluation: Evaluation, data: EntryData) -> None:
+    year = evaluation.fiscal_year
+    for indicator_id, quantity in data.indicator_actuals.items():
+        current = IndicatorValue.objects.filter(
+            indicator_id=indicator_id, kind=IndicatorValue.Kind.ACTUAL, fiscal_year=year
+        ).first()
+        if quantity is None or quantity.is_empty:
+            if current is not None:
+                current.delete()
+            continue
+        row = current or IndicatorValue(
+            indicator_id=indicator_id, kind=IndicatorValue.Kind.ACTUAL, fiscal_year=year
+        )
+        if (row.value, row.unit, row.text) != (quantity.value, quantity.unit, quantity.text):
+            row.value, row.unit, row.text = quantity.value, quantity.unit, quantity.text
+            row.save()
+    for step_id, (actual, progress) in data.step_actuals.items():
+        row = StepYear.objects.filter(step_id=step_id, fiscal_year=year).first()
+        if row is None:
+            if not (actual or progress):
+                continue
+            row = StepYear(step_id=step_id, fiscal_year=year)
+        if (row.actual, row.progress) != (actual, progress):
+            row.actual, row.progress = actual, progress
+            row.save()
+    effect = EffectAmount.objects.filter(measure_id=evaluation.measure_id, fiscal_year=year).first()
+    if effect is None and data.actual_revenue is None and data.actual_saving is None:
+        return
+    effect = effect or EffectAmount(measure_id=evaluation.measure_id, fiscal_year=year)
+    if (effect.actual_revenue, effect.actual_saving) != (data.actual_revenue, data.actual_saving):
+        effect.actual_revenue, effect.actual_saving = data.actual_revenue, data.actual_saving
+        effect.save()
+
+
+def _review_check(evaluation: Evaluation, *allowed: str) -> None:
+    if evaluation.review_status not in allowed:
+        raise ValidationError(
+            f"{evaluation.get_review_status_display()}の入力は、この操作の対象ではありません。"
+        )
+
+
+@transaction.atomic
+def return_entry(*, evaluation: Evaluation, by, comment: str) -> Evaluation:
+    """Send a submitted entry back to its department with the reviewer's comment."""
+    if not comment.strip():
+        raise ValidationError("差し戻すときは、直してほしい点をコメントに書いてください。")
+    _review_check(evaluation, Status.SUBMITTED, Status.APPROVED)
+    evaluation.review_status = Status.RETURNED
+    evaluation.review_comment = comment.strip()
+    evaluation.reviewed_by = by
+    evaluation.reviewed_at = timezone.now()
+    evaluation.version += 1
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def approve_entry(
+    *, evaluation: Evaluation, by, final_grade: Grade | None = None, reason: str | None = None
+) -> Evaluation:
+    """Approve an entry and set its final grade (the proposed one unless another is given).
+
+    A final grade that differs from the computed one needs a reason."""
+    _review_check(evaluation, Status.SUBMITTED)
+    evaluation.final_grade = final_grade or evaluation.final_grade or evaluation.proposed_grade
+    if reason is not None:
+        evaluation.override_reason = reason.strip()
+    if evaluation.grade_differs and not evaluation.override_reason:
+        raise ValidationError(
+            f"確定した評価（{evaluation.final_grade}）が指標から算出した評価"
+            f"（{evaluation.computed_grade}）と異なります。理由を書いてください。"
+        )
+    evaluation.review_status = Status.APPROVED
+    evaluation.reviewed_by = by
+    evaluation.reviewed_at = timezone.now()
+    evaluation.version += 1
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+def bulk_approve(*, evaluations, by) -> tuple[int, list[str]]:
+    """Approve each submitted entry that can be approved as it is; report the others."""
+    approved, skipped = 0, []
+    for evaluation in evaluations:
+        try:
+            approve_entry(evaluation=evaluation, by=by)
+            approved += 1
+        except ValidationError as error:
+            skipped.append(f"{evaluation.measure}: {' '.join(error.messages)}")
+    return approved, skipped
+
+
+@transaction.atomic
+def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
+    """Publish the year's progress report as a frozen revision and lock the year's entries.
+
+    Every entry of the year must be approved (or already published, for a correction). A
+    correction after the first publication needs a note of what changed and why."""
+    evaluations = Evaluation.objects.select_for_update().filter(
+        measure__plan=plan, fiscal_year=fiscal_year
+    )
+    pending = evaluations.exclude(review_status__in=[Status.APPROVED, Status.PUBLISHED])
+    if pending.exists():
+        raise ValidationError(
+            f"承認されていない入力が{pending.count()}件あります。すべて承認してから公表してください。"
+        )
+    if not evaluations.exists():
+        raise ValidationError("この年度の入力がありません。")
+    last = Report.objects.filter(plan=plan, fiscal_year=fiscal_year).order_by("-revision").first()
+    revision = last.revision + 1 if last else 1
+    if revision > 1 and not note.strip():
+        raise ValidationError("訂正して公表するときは、何をなぜ直したかを書いてください。")
+    now = timezone.now()
+    for evaluation in evaluations.filter(review_status=Status.APPROVED):
+        evaluation.review_status = Status.PUBLISHED
+        evaluation.published_at = now
+        evaluation.version += 1
+        evaluation.save()
+    Round.objects.filter(plan=plan, fiscal_year=fiscal_year).update(status=Round.Status.PUBLISHED)
+    content = plan_document(plan_queryset().get(pk=plan.pk), published_only=True)
+    content["fiscal_year"] = fiscal_year
+    report = Report(
+        plan=plan,
+        fiscal_year=fiscal_year,
+        revision=revision,
+        published_at=now,
+        published_by=by,
+        note=note.strip(),
+        content=content,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def reopen_year(*, plan: Plan, fiscal_year: int, by) -> int:
+    """Unlock a published year for correction: its entries become approved again, so the
+    reform office can change them or return them to their departments; the published
+    revisions stay as they were until the year is published again."""
+    count = 0
+    for evaluation in Evaluation.objects.select_for_update().filter(
+        measure__plan=plan, fiscal_year=fiscal_year, review_status=Status.PUBLISHED
+    ):
+        evaluation.review_status = Status.APPROVED
+        evaluation.version += 1
+        evaluation.save()
+        count += 1
+    Round.objects.filter(plan=plan, fiscal_year=fiscal_year).update(status=Round.Status.OPEN)
+    return count
+
+
+def ensure_can_review(user, plan: Plan) -> None:
+    membership = getattr(user, "membership", None)
+    if user.is_superuser:
+        return
+    if membership is None or not membership.is_reform_office:
+        raise PermissionDenied
+    if membership.municipality_id != plan.municipality_id:
+        raise PermissionDenied
