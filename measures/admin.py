@@ -6,7 +6,16 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from measures import admin_plan_files
-from measures.fiscal_years import fiscal_year_display, fiscal_year_short_label
+from measures.admin_review import (
+    DepartmentFilter,
+    DisagreementFilter,
+    EvaluationReviewMixin,
+    GradeFilter,
+    PillarFilter,
+    ReportAdminMixin,
+    RoundAdminMixin,
+)
+from measures.fiscal_years import fiscal_year_short_label
 from measures.models import (
     CoCreationActor,
     EffectAmount,
@@ -20,6 +29,8 @@ from measures.models import (
     Pillar,
     Plan,
     PlanSection,
+    Report,
+    Round,
     Step,
     StepYear,
     SustainableDevelopmentGoal,
@@ -281,17 +292,26 @@ class StepAdmin(ScopedAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ScopedAdmin):
+class EvaluationAdmin(EvaluationReviewMixin, ScopedAdmin):
+    """The review queue: filter to 提出済み to see what waits for review."""
+
     list_display = [
         "measure",
+        "lead_departments",
         "year",
         "review_status",
-        "proposed_grade",
-        "computed_grade",
-        "final_grade",
+        "grades",
         "updated_at",
     ]
-    list_filter = ["review_status", "fiscal_year", "measure__plan__municipality"]
+    list_filter = [
+        "review_status",
+        "fiscal_year",
+        DepartmentFilter,
+        PillarFilter,
+        GradeFilter,
+        DisagreementFilter,
+        "measure__plan__municipality",
+    ]
     list_select_related = [
         "measure",
         "measure__plan",
@@ -302,6 +322,7 @@ class EvaluationAdmin(ScopedAdmin):
     search_fields = ["measure__title", "measure__code", "do_text", "check_text"]
     autocomplete_fields = ["measure"]
     readonly_fields = [
+        "computed_grade",
         "submitted_by",
         "submitted_at",
         "reviewed_by",
@@ -331,9 +352,22 @@ class EvaluationAdmin(ScopedAdmin):
         ),
     ]
 
-    @admin.display(description=_("年度"), ordering="fiscal_year")
-    def year(self, obj: Evaluation) -> str:
-        return fiscal_year_display(obj.fiscal_year)
+    def limit_choices(self, db_field, queryset, request):
+        # Grades and statuses of the entry's own plan only.
+        evaluation = self.get_object(request, request.resolver_match.kwargs.get("object_id"))
+        if evaluation is not None and queryset.model in (Grade, ImplementationStatus):
+            return queryset.filter(plan_id=evaluation.measure.plan_id)
+        return queryset
+
+
+@admin.register(Round)
+class RoundAdmin(RoundAdminMixin, ScopedAdmin):
+    pass
+
+
+@admin.register(Report)
+class ReportAdmin(ReportAdminMixin, ScopedAdmin):
+    pass
 
 
 @admin.register(Grade)

@@ -309,3 +309,62 @@ def ensure_can_review(user, plan: Plan) -> None:
         raise PermissionDenied
     if membership.municipality_id != plan.municipality_id:
         raise PermissionDenied
+
+
+OUTSTANDING = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
+
+
+def round_overview(round_: Round) -> list[dict]:
+    """Per lead department, how many of the round's entries are in each review status."""
+    rows: dict[str, dict] = {}
+    evaluations = Evaluation.objects.filter(
+        measure__plan_id=round_.plan_id, fiscal_year=round_.fiscal_year
+    ).prefetch_related("measure__department_links__department")
+    for evaluation in evaluations:
+        leads = [
+            link.department.name
+            for link in evaluation.measure.department_links.all()
+            if link.role == "lead"
+        ] or ["（担当課なし）"]
+        for name in leads:
+            row = rows.setdefault(name, {"department": name, **dict.fromkeys(Status.values, 0)})
+            row[evaluation.review_status] += 1
+    return [rows[name] for name in sorted(rows)]
+
+
+def send_reminders(*, round_: Round, today: datetime.date) -> int:
+    """E-mail each department that still has entries to finish in the round; returns how
+    many e-mails were sent. Departments without an address are skipped."""
+    from django.core.mail import send_mail
+
+    from measures.fiscal_years import fiscal_year_display
+
+    outstanding: dict = {}
+    evaluations = Evaluation.objects.filter(
+        measure__plan_id=round_.plan_id,
+        fiscal_year=round_.fiscal_year,
+        review_status__in=OUTSTANDING,
+    ).prefetch_related("measure__department_links__department")
+    for evaluation in evaluations:
+        for link in evaluation.measure.department_links.all():
+            if link.role == "lead" and link.department.email:
+                outstanding.setdefault(link.department, []).append(evaluation)
+    days_left = (round_.deadline - today).days
+    sent = 0
+    for department, entries in sorted(outstanding.items(), key=lambda item: item[0].name):
+        lines = "\n".join(
+            f"・{e.measure.display_code} {e.measure.title}（{e.get_review_status_display()}）"
+            for e in entries
+        )
+        send_mail(
+            subject=f"【行政改革】{fiscal_year_display(round_.fiscal_year)}の入力期限まであと{days_left}日",
+            message=(
+                f"{department.name} 御中\n\n{round_.plan.name}の"
+                f"{fiscal_year_display(round_.fiscal_year)}の実績入力が、次の{len(entries)}件で"
+                f"まだ終わっていません。期限は{round_.deadline:%Y年%m月%d日}です。\n\n{lines}\n"
+            ),
+            from_email=None,
+            recipient_list=[department.email],
+        )
+        sent += 1
+    return sent

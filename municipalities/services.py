@@ -31,7 +31,12 @@ _REFORM_OFFICE_PERMISSIONS = {
             "effectamount",
         )
     }
-    | {"sustainabledevelopmentgoal": ("view",), "cocreationactor": ("view", "add")},
+    | {
+        "sustainabledevelopmentgoal": ("view",),
+        "cocreationactor": ("view", "add"),
+        "round": ("view", "add", "change"),
+        "report": ("view", "add"),
+    },
 }
 
 

@@ -1,10 +1,13 @@
 """Every admin change list, add page and change page loads, for a superuser and a reform
 officer, with a query count that does not grow with the number of rows it shows."""
 
+import datetime
+
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from measures.models import (
     EffectAmount,
@@ -17,6 +20,8 @@ from measures.models import (
     MeasureDepartment,
     Pillar,
     PlanSection,
+    Report,
+    Round,
     Step,
     StepYear,
     SustainableDevelopmentGoal,
@@ -80,6 +85,15 @@ class World:
             EffectAmount.objects.create(measure=self.measure, fiscal_year=2000 + i, actual_saving=i)
             Evaluation.objects.create(
                 measure=measure, fiscal_year=2020, final_grade=grade, proposed_grade=grade
+            )
+            Round.objects.create(
+                plan=self.plan, fiscal_year=2000 + i, deadline=datetime.date(2001 + i, 5, 31)
+            )
+            Report.objects.create(
+                plan=self.plan,
+                fiscal_year=2000 + i,
+                published_at=timezone.now(),
+                content={"measures": []},
             )
 
     def change_object(self, model):

@@ -1,0 +1,357 @@
+"""The reform office's review of entries and rounds in the admin."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from measures import services
+from measures.fiscal_years import fiscal_year_display
+from measures.models import Evaluation, Grade, MeasureDepartment, Pillar, Round
+from municipalities.models import Department
+from municipalities.scoping import scope_queryset
+
+
+class DepartmentFilter(admin.SimpleListFilter):
+    title = _("担当課")
+    parameter_name = "department"
+
+    def lookups(self, request, model_admin):
+        departments = scope_queryset(Department.objects.all(), request.user).order_by("name")
+        return [(d.pk, d.name) for d in departments]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(measure__department_links__department_id=self.value()).distinct()
+        return queryset
+
+
+class PillarFilter(admin.SimpleListFilter):
+    title = _("体系（柱）")
+    parameter_name = "pillar"
+
+    def lookups(self, request, model_admin):
+        pillars = scope_queryset(Pillar.objects.filter(level=1), request.user).select_related(
+            "plan"
+        )
+        return [(p.pk, f"{p.plan.name} {p}") for p in pillars.order_by("plan", "order")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # A measure belongs to a top pillar directly or through one or two levels below it.
+        pillar_id = self.value()
+        return queryset.filter(
+            Q(measure__pillar_id=pillar_id)
+            | Q(measure__pillar__parent_id=pillar_id)
+            | Q(measure__pillar__parent__parent_id=pillar_id)
+        )
+
+
+class GradeFilter(admin.SimpleListFilter):
+    title = _("確定した評価")
+    parameter_name = "grade"
+
+    def lookups(self, request, model_admin):
+        codes = scope_queryset(Grade.objects.all(), request.user).values_list("code", flat=True)
+        return [(code, code) for code in sorted(set(codes))] + [("none", _("なし"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(final_grade__isnull=True)
+        if self.value():
+            return queryset.filter(final_grade__code=self.value())
+        return queryset
+
+
+class DisagreementFilter(admin.SimpleListFilter):
+    title = _("評価の食い違い")
+    parameter_name = "disagreement"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("評価案・算出値・確定値が異なるもの"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                Q(proposed_grade__isnull=False, computed_grade__isnull=False)
+                & ~Q(proposed_grade=F("computed_grade"))
+                | Q(final_grade__isnull=False, computed_grade__isnull=False)
+                & ~Q(final_grade=F("computed_grade"))
+            )
+        return queryset
+
+
+class EvaluationReviewForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "measure",
+            "fiscal_year",
+            "status",
+            "plan_text",
+            "do_text",
+            "check_text",
+            "action_text",
+            "proposed_grade",
+            "final_grade",
+            "override_reason",
+            "review_status",
+            "review_comment",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        final, computed = cleaned.get("final_grade"), self.instance.computed_grade
+        if final and computed and final != computed and not cleaned.get("override_reason"):
+            self.add_error(
+                "override_reason",
+                _(
+                    "確定した評価（%(final)s）が算出した評価（%(computed)s）と異なります。理由を書いてください。"
+                )
+                % {"final": final, "computed": computed},
+            )
+        return cleaned
+
+
+class EvaluationReviewMixin:
+    """Review actions on the evaluation admin: approve, return with a comment, bulk approve."""
+
+    form = EvaluationReviewForm
+    change_form_template = "admin/measures/evaluation/change_form.html"
+    actions = ["approve_selected"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "measure__department_links",
+                    queryset=MeasureDepartment.objects.select_related("department"),
+                )
+            )
+        )
+
+    @admin.display(description=_("担当課"))
+    def lead_departments(self, obj: Evaluation) -> str:
+        return "、".join(
+            link.department.name
+            for link in obj.measure.department_links.all()
+            if link.role == "lead"
+        )
+
+    @admin.display(description=_("評価（案／算出／確定）"))
+    def grades(self, obj: Evaluation):
+        proposed = obj.proposed_grade.code if obj.proposed_grade else "—"
+        computed = obj.computed_grade.code if obj.computed_grade else "—"
+        final = obj.final_grade.code if obj.final_grade else "—"
+        differs = (
+            {proposed, final} - {"—"}
+            and computed != "—"
+            and (
+                (obj.proposed_grade_id and obj.proposed_grade_id != obj.computed_grade_id)
+                or (obj.final_grade_id and obj.final_grade_id != obj.computed_grade_id)
+            )
+        )
+        flag = (
+            format_html(' <strong class="grade-flag">⚠ {}</strong>', _("食い違い"))
+            if differs
+            else ""
+        )
+        return format_html("{} ／ {} ／ {}{}", proposed, computed, final, flag)
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def year(self, obj: Evaluation) -> str:
+        return fiscal_year_display(obj.fiscal_year)
+
+    def has_change_permission(self, request, obj=None):
+        # A published entry is locked until the office reopens the year.
+        if obj is not None and obj.review_status == Evaluation.ReviewStatus.PUBLISHED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.action(description=_("選んだ提出済みの入力を承認する"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        submitted = queryset.filter(review_status=Evaluation.ReviewStatus.SUBMITTED).select_related(
+            "proposed_grade", "computed_grade", "final_grade"
+        )
+        approved, skipped = services.bulk_approve(evaluations=submitted, by=request.user)
+        self.message_user(request, _("%(count)d件を承認しました。") % {"count": approved})
+        for line in skipped:
+            self.message_user(request, line, level=messages.WARNING)
+        ignored = queryset.count() - submitted.count()
+        if ignored:
+            self.message_user(
+                request,
+                _("提出済みでない%(count)d件は対象外です。") % {"count": ignored},
+                messages.INFO,
+            )
+
+    def response_change(self, request, obj):
+        try:
+            if "_approve" in request.POST:
+                services.approve_entry(evaluation=obj, by=request.user)
+                self.message_user(request, _("「%(entry)s」を承認しました。") % {"entry": obj})
+                return HttpResponseRedirect(request.path)
+            if "_return" in request.POST:
+                services.return_entry(evaluation=obj, by=request.user, comment=obj.review_comment)
+                self.message_user(
+                    request, _("「%(entry)s」を担当課へ差し戻しました。") % {"entry": obj}
+                )
+                return HttpResponseRedirect(request.path)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["plan", "fiscal_year", "deadline", "status"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+
+class RoundAdminMixin:
+    form = RoundForm
+    list_display = ["plan", "year", "deadline", "status"]
+    list_filter = ["status", "plan__municipality"]
+    list_select_related = ["plan"]
+    readonly_fields = ["overview"]
+    actions = ["remind_departments", "publish_reports", "reopen_years"]
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def year(self, obj: Round) -> str:
+        return fiscal_year_display(obj.fiscal_year)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The plan and year of an opened round do not change; its entries hang on them.
+        return ["overview", "plan", "fiscal_year"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["plan", "fiscal_year", "deadline"]
+        return ["plan", "fiscal_year", "deadline", "status", "overview"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # Opening a round creates every measure's entry for the year.
+        opened = services.open_round(
+            plan=obj.plan, fiscal_year=obj.fiscal_year, deadline=obj.deadline, by=request.user
+        )
+        obj.pk = opened.pk
+
+    @admin.display(description=_("部署ごとの状況"))
+    def overview(self, obj: Round):
+        if obj is None or obj.pk is None:
+            return "—"
+        statuses = Evaluation.ReviewStatus
+        header = format_html_join(
+            "", "<th scope='col'>{}</th>", ((label,) for label in statuses.labels)
+        )
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th>{}</tr>",
+            (
+                (
+                    row["department"],
+                    format_html_join(
+                        "", "<td>{}</td>", ((row[value],) for value in statuses.values)
+                    ),
+                )
+                for row in services.round_overview(obj)
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th scope='col'>{}</th>{}</tr></thead><tbody>{}</tbody></table>",
+            _("担当課"),
+            header,
+            rows,
+        )
+
+    @admin.action(description=_("未入力の部署へ催促メールを送る"), permissions=["change"])
+    def remind_departments(self, request, queryset):
+        for round_ in queryset.select_related("plan"):
+            sent = services.send_reminders(round_=round_, today=timezone.localdate())
+            self.message_user(
+                request,
+                _("%(round)s: %(count)d件のメールを送りました。")
+                % {"round": round_, "count": sent},
+            )
+
+    @admin.action(description=_("この年度の進捗報告を公表する（初回）"), permissions=["change"])
+    def publish_reports(self, request, queryset):
+        for round_ in queryset.select_related("plan"):
+            try:
+                report = services.publish_year(
+                    plan=round_.plan, fiscal_year=round_.fiscal_year, by=request.user
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{round_}: {' '.join(error.messages)}", level=messages.ERROR
+                )
+            else:
+                self.message_user(request, _("%(report)s を公表しました。") % {"report": report})
+
+    @admin.action(description=_("公表済みの年度を訂正のために再開する"), permissions=["change"])
+    def reopen_years(self, request, queryset):
+        for round_ in queryset.select_related("plan"):
+            count = services.reopen_year(
+                plan=round_.plan, fiscal_year=round_.fiscal_year, by=request.user
+            )
+            self.message_user(
+                request,
+                _("%(round)s: %(count)d件を訂正できる状態にしました。")
+                % {"round": round_, "count": count},
+            )
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = services.Report
+        fields = ["plan", "fiscal_year", "note"]
+
+
+class ReportAdminMixin:
+    """Published reports are read-only; adding one publishes the year (a correction when the
+    year was published before, which needs a note)."""
+
+    form = ReportForm
+    list_display = ["plan", "year", "revision", "published_at", "published_by"]
+    list_select_related = ["plan", "published_by"]
+    list_filter = ["plan__municipality"]
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def year(self, obj) -> str:
+        return fiscal_year_display(obj.fiscal_year)
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        report = services.publish_year(
+            plan=obj.plan, fiscal_year=obj.fiscal_year, by=request.user, note=obj.note
+        )
+        obj.pk = report.pk
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.path)
