@@ -9,7 +9,9 @@ change page's query count does not grow with its inline rows.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities.scoping import scope_queryset
@@ -64,6 +66,28 @@ class ScopedAdmin(_ScopedFormfieldsMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
+
+    def _require_visible(self, request, object_id) -> None:
+        # The admin would redirect to its index with a message; answering 404 instead does
+        # not tell whether another municipality's object exists.
+        if object_id is not None and self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._require_visible(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_formsets_with_inlines(self, request, obj=None):
         # Inlines narrow their choices to the object being edited.

@@ -1,12 +1,16 @@
+import datetime
 import json
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from measures.fiscal_years import fiscal_year_display
 from measures.importing import PlanImportError, import_plan_document
-from measures.models import MeasureDepartment
+from measures.models import Evaluation, MeasureDepartment, Plan
+from measures.services import open_round
 from municipalities.models import Membership, Municipality
 from municipalities.services import create_staff_user
 
@@ -31,10 +35,30 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name}: {error}") from error
             self.stdout.write(f"取り込み: {path.name} → {summary.plan}")
         accounts = self.create_accounts()
+        self.open_rounds()
         self.stdout.write("")
         self.stdout.write(f"デモ用アカウント（パスワードはすべて {DEMO_PASSWORD}）")
         for username, description in accounts:
             self.stdout.write(f"  {username:<28} {description}")
+
+    def open_rounds(self) -> None:
+        """Open, for each plan, its first year with no results yet, so that the demo's
+        department staff have entries to fill in."""
+        admin = get_user_model().objects.get(username="admin")
+        deadline = timezone.localdate() + datetime.timedelta(days=30)
+        for plan in Plan.objects.order_by("municipality__code"):
+            if plan.rounds.exists():
+                continue
+            done = set(
+                Evaluation.objects.filter(measure__plan=plan).values_list("fiscal_year", flat=True)
+            )
+            year = next((y for y in plan.fiscal_years if y not in done), None)
+            if year is None:
+                continue
+            open_round(plan=plan, fiscal_year=year, deadline=deadline, by=admin)
+            self.stdout.write(
+                f"受付開始: {plan} {fiscal_year_display(year)}（期限 {deadline:%Y-%m-%d}）"
+            )
 
     def create_accounts(self) -> list[tuple[str, str]]:
         user_model = get_user_model()
