@@ -3,9 +3,29 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from measures.models import Evaluation, Indicator
+from measures.fiscal_years import fiscal_year_label
+from measures.models import Evaluation, Indicator, IndicatorValue
 from measures.services import EntryData
 from measures.values import YEN_MULTIPLIERS, parse_value
+
+
+def _reference_values(indicator: Indicator, fiscal_year: int) -> str:
+    """現状値 982百万円（H29(当初)） → 目標値 700百万円（令和4年度）, from prefetched values."""
+    values = list(indicator.values.all())
+    baseline = next((v for v in values if v.kind == IndicatorValue.Kind.BASELINE), None)
+    targets = sorted(
+        (v for v in values if v.kind == IndicatorValue.Kind.TARGET), key=lambda v: v.fiscal_year
+    )
+    target = next((v for v in targets if v.fiscal_year == fiscal_year), None) or (
+        targets[-1] if targets else None
+    )
+    parts = []
+    if baseline:
+        label = f"（{baseline.label}）" if baseline.label else ""
+        parts.append(f"現状値 {baseline.display}{label}")
+    if target:
+        parts.append(f"目標値 {target.display}（{fiscal_year_label(target.fiscal_year)}）")
+    return " → ".join(parts)
 
 
 class EntryForm(forms.Form):
@@ -58,6 +78,9 @@ class EntryForm(forms.Form):
                 if indicator.direction == Indicator.Direction.MILESTONE
                 else _("数値で。単位を付けても構いません") + unit
             )
+            reference = _reference_values(indicator, evaluation.fiscal_year)
+            if reference:
+                help_text = f"{reference}。{help_text}"
             self.fields[f"indicator_{indicator.pk}"] = forms.CharField(
                 label=_("%(name)s の実績値") % {"name": indicator.name},
                 required=False,

@@ -95,6 +95,7 @@ def entry_form(request: HttpRequest, pk: int) -> HttpResponse:
         Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values")),
         Prefetch("steps", queryset=Step.objects.prefetch_related("years")),
         "effects",
+        "targets",
         "department_links__department",
     ).get(pk=evaluation.measure_id)
     plan = evaluation.measure.plan

@@ -270,3 +270,63 @@ class ConcurrentEditTests(RoundTestCase):
         response = self.client.get(reverse("measures:entry_history", args=[self.entry.pk]))
         self.assertContains(response, "途中まで")
         self.assertContains(response, "sanyo-tax")
+
+
+class EntryFormQueryCountTests(RoundTestCase):
+    def page_queries(self) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = reverse("measures:entry", args=[self.entry.pk])
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(queries)
+
+    def test_the_entry_form_query_count_does_not_grow_with_indicators_and_steps(self):
+        from measures.models import Indicator, Step
+
+        self.client.force_login(self.tax_clerk)
+        before = self.page_queries()
+        measure = self.entry.measure
+        for number in range(10):
+            indicator = Indicator.objects.create(
+                measure=measure, name=f"追加指標{number}", order=10 + number
+            )
+            IndicatorValue.objects.create(indicator=indicator, kind="baseline", value=number)
+            step = Step.objects.create(
+                measure=measure, title=f"追加事業{number}", order=10 + number
+            )
+            StepYear.objects.create(step=step, fiscal_year=2021, planned="実施")
+        self.assertEqual(self.page_queries(), before)
+
+
+class AdminHistoryTests(RoundTestCase):
+    def test_an_admin_edit_of_a_measure_is_recorded_with_the_officer(self):
+        self.client.force_login(self.office)
+        measure = self.entry.measure
+        url = reverse("admin:measures_measure_change", args=[measure.pk])
+        response = self.client.get(url)
+        form = response.context["adminform"].form
+        data = {
+            name: "" if form[name].value() is None else form[name].value() for name in form.fields
+        }
+        data.update(title="公金収納対策の強化（改）", sdgs=[], co_creation_actors=[])
+        for formset in response.context["inline_admin_formsets"]:
+            management = formset.formset.management_form
+            for name in management.fields:
+                data[f"{management.prefix}-{name}"] = management[name].value()
+            for inline_form in formset.formset.forms:
+                for name in inline_form.fields:
+                    value = inline_form[name].value()
+                    data[inline_form.add_prefix(name)] = "" if value is None else value
+        response = self.client.post(url, data)
+        self.assertEqual(
+            response.status_code,
+            302,
+            getattr(response, "context", None) and response.context["adminform"].form.errors,
+        )
+        record = measure.history.first()
+        self.assertEqual(
+            (record.title, record.history_user), ("公金収納対策の強化（改）", self.office)
+        )
