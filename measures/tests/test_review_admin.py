@@ -221,3 +221,64 @@ class RoundAdminTests(ReviewTestCase):
         )
         self.assertContains(response, "承認されていない入力が25件あります")
         self.assertFalse(Report.objects.filter(fiscal_year=2021).exists())
+
+
+class PublicationAdminTests(ReviewTestCase):
+    def approve_all(self):
+        # Every department's entry approved (each the way test_round walks through).
+        Evaluation.objects.filter(measure__plan=self.plan, fiscal_year=2021).update(
+            review_status=Status.APPROVED
+        )
+
+    def test_publishing_and_republishing_a_correction_from_the_admin(self):
+        self.approve_all()
+        add = reverse("admin:measures_report_add")
+        self.client.post(add, {"plan": self.plan.pk, "fiscal_year": 2021, "note": ""})
+        first = Report.objects.get(plan=self.plan, fiscal_year=2021)
+        self.assertEqual(first.revision, 1)
+        self.client.post(
+            reverse("admin:measures_round_changelist"),
+            {"action": "reopen_years", "_selected_action": [self.round.pk]},
+        )
+        response = self.client.post(
+            add, {"plan": self.plan.pk, "fiscal_year": 2021, "note": ""}, follow=True
+        )
+        self.assertContains(response, "何をなぜ直したかを書いてください")
+        self.client.post(
+            add, {"plan": self.plan.pk, "fiscal_year": 2021, "note": "#1の実績値を訂正"}
+        )
+        revisions = list(
+            Report.objects.filter(plan=self.plan, fiscal_year=2021).values_list("revision", "note")
+        )
+        self.assertEqual(sorted(revisions), [(1, ""), (2, "#1の実績値を訂正")])
+
+    def test_a_published_report_cannot_be_changed_or_deleted(self):
+        self.approve_all()
+        self.client.post(
+            reverse("admin:measures_report_add"),
+            {"plan": self.plan.pk, "fiscal_year": 2021, "note": ""},
+        )
+        report = Report.objects.get(plan=self.plan, fiscal_year=2021)
+        url = reverse("admin:measures_report_change", args=[report.pk])
+        self.assertEqual(self.client.post(url, {"note": "x"}).status_code, 403)
+        delete = reverse("admin:measures_report_delete", args=[report.pk])
+        self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 403)
+        self.assertTrue(Report.objects.filter(pk=report.pk).exists())
+
+
+class ReminderCommandTests(ReviewTestCase):
+    def test_the_command_mails_only_rounds_whose_deadline_is_near(self):
+        import io
+        from unittest import mock
+
+        from django.core.management import call_command
+
+        Department.objects.filter(pk=self.tax.pk).update(email="zeimu@example.invalid")
+        out = io.StringIO()
+        with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2022, 5, 1)):
+            call_command("send_reminders", "--days", "7", stdout=out)
+        self.assertEqual(len(mail.outbox), 0)
+        with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2022, 5, 25)):
+            call_command("send_reminders", "--days", "7", stdout=out)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("合計 1件", out.getvalue())
