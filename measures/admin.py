@@ -80,14 +80,24 @@ class PillarInline(_PlanChildInline):
 
 @admin.register(Plan)
 class PlanAdmin(ScopedAdmin):
-    list_display = ["name", "municipality", "period", "revision_label", "measure_count"]
+    list_display = [
+        "name",
+        "municipality",
+        "period",
+        "revision_label",
+        "is_public",
+        "measure_count",
+    ]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
     search_fields = ["name", "framework_name", "municipality__name"]
     autocomplete_fields = ["municipality", "reform_office"]
     inlines = [PlanSectionInline, GradeInline, ImplementationStatusInline, PillarInline]
     fieldsets = [
-        (None, {"fields": ["municipality", "name", "document_title", "reform_office"]}),
+        (
+            None,
+            {"fields": ["municipality", "name", "document_title", "reform_office", "is_public"]},
+        ),
         (
             _("期間と版"),
             {

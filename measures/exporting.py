@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from measures.importing import FORMAT
 from measures.models import (
     Evaluation,
     Indicator,
@@ -18,6 +17,7 @@ from measures.models import (
     Step,
 )
 
+FORMAT = "reform-plan/1"
 LICENCE = "CC BY 4.0"
 
 
@@ -86,15 +86,35 @@ def plan_queryset():
     )
 
 
+def published_years(plan: Plan) -> set[int]:
+    """Fiscal years with published results, from the prefetched evaluations."""
+    return {
+        evaluation.fiscal_year
+        for measure in plan.measures.all()
+        for evaluation in measure.evaluations.all()
+        if evaluation.review_status == Evaluation.ReviewStatus.PUBLISHED
+    }
+
+
 def plan_document(plan: Plan, *, published_only: bool = False) -> dict:
-    """The plan as a document. With published_only, only published years' evaluations."""
+    """The plan as a document.
+
+    With published_only (open data, published reports) it holds only what has been
+    published: evaluations of published years, and actuals, progress and effect results of
+    those years (or from before the plan began, which came with the published plan);
+    plans, targets and the structure are the published plan's own. Internal review fields
+    (the department's proposal, the review status, the reason for an override) are left out.
+    """
     grades = {grade.pk: grade.code for grade in plan.grades.all()}
     statuses = {status.pk: status.label for status in plan.statuses.all()}
     tree, paths = _pillar_tree(sorted(plan.pillars.all(), key=lambda p: (p.order, p.pk)))
     municipality = plan.municipality
+    visible = None
+    if published_only:
+        years = published_years(plan)
+        visible = _Visible(years, plan.first_fiscal_year)
     measures = [
-        _measure(measure, paths, grades, statuses, published_only)
-        for measure in plan.measures.all()
+        _measure(measure, paths, grades, statuses, visible) for measure in plan.measures.all()
     ]
     return {
         "format": FORMAT,
@@ -160,7 +180,18 @@ def _department_names(plan: Plan, measures: list[dict]) -> list[str]:
     return list(names)
 
 
-def _measure(measure: Measure, paths, grades, statuses, published_only: bool) -> dict:
+class _Visible:
+    """Which years' results may be shown: published ones, and history before the plan."""
+
+    def __init__(self, years: set[int], first_year: int):
+        self.years = years
+        self.first_year = first_year
+
+    def __contains__(self, year: int | None) -> bool:
+        return year is None or year in self.years or year < self.first_year
+
+
+def _measure(measure: Measure, paths, grades, statuses, visible: "_Visible | None") -> dict:
     continuity = {
         Measure.Continuity.NEW: "新規",
         Measure.Continuity.CONTINUING: "継続",
@@ -168,8 +199,12 @@ def _measure(measure: Measure, paths, grades, statuses, published_only: bool) ->
     evaluations = [
         evaluation
         for evaluation in measure.evaluations.all()
-        if not published_only or evaluation.review_status == Evaluation.ReviewStatus.PUBLISHED
+        if visible is None or evaluation.review_status == Evaluation.ReviewStatus.PUBLISHED
     ]
+
+    def shown(year: int | None) -> bool:
+        return visible is None or year in visible
+
     return {
         "code": measure.code,
         "sub_number": measure.sub_number,
@@ -194,7 +229,7 @@ def _measure(measure: Measure, paths, grades, statuses, published_only: bool) ->
             "text": measure.co_creation_text,
         },
         "notes": measure.notes,
-        "indicators": [_indicator(indicator) for indicator in measure.indicators.all()],
+        "indicators": [_indicator(indicator, shown) for indicator in measure.indicators.all()],
         "steps": [
             {
                 "title": step.title,
@@ -203,9 +238,9 @@ def _measure(measure: Measure, paths, grades, statuses, published_only: bool) ->
                     {
                         "fiscal_year": year.fiscal_year,
                         "planned": year.planned,
-                        "actual": year.actual,
-                        "progress": year.progress,
-                        "next": year.next_steps,
+                        "actual": year.actual if shown(year.fiscal_year) else "",
+                        "progress": year.progress if shown(year.fiscal_year) else "",
+                        "next": year.next_steps if shown(year.fiscal_year) else "",
                     }
                     for year in step.years.all()
                 ],
@@ -225,8 +260,8 @@ def _measure(measure: Measure, paths, grades, statuses, published_only: bool) ->
                 "fiscal_year": effect.fiscal_year,
                 "planned_revenue": effect.planned_revenue,
                 "planned_saving": effect.planned_saving,
-                "actual_revenue": effect.actual_revenue,
-                "actual_saving": effect.actual_saving,
+                "actual_revenue": effect.actual_revenue if shown(effect.fiscal_year) else None,
+                "actual_saving": effect.actual_saving if shown(effect.fiscal_year) else None,
                 "note": effect.note,
             }
             for effect in measure.effects.all()
@@ -240,21 +275,29 @@ def _measure(measure: Measure, paths, grades, statuses, published_only: bool) ->
                 "action": evaluation.action_text,
                 "status": statuses.get(evaluation.status_id, ""),
                 "grade": grades.get(evaluation.final_grade_id, ""),
-                "proposed_grade": grades.get(evaluation.proposed_grade_id, ""),
-                "override_reason": evaluation.override_reason,
-                "review_status": evaluation.review_status,
+                **(
+                    {
+                        "proposed_grade": grades.get(evaluation.proposed_grade_id, ""),
+                        "override_reason": evaluation.override_reason,
+                        "review_status": evaluation.review_status,
+                    }
+                    if visible is None
+                    else {}
+                ),
             }
             for evaluation in evaluations
         ],
     }
 
 
-def _indicator(indicator: Indicator) -> dict:
+def _indicator(indicator: Indicator, shown=lambda year: True) -> dict:
     baseline = None
     by_year: dict[int, dict] = {}
     for row in indicator.values.all():
         if row.kind == IndicatorValue.Kind.BASELINE:
             baseline = {**_value(row), "fiscal_year": row.fiscal_year, "label": row.label}
+            continue
+        if row.kind == IndicatorValue.Kind.ACTUAL and not shown(row.fiscal_year):
             continue
         year = by_year.setdefault(row.fiscal_year, {"fiscal_year": row.fiscal_year})
         year[row.kind] = _value(row)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from measures.exporting import FORMAT
 from measures.models import (
     CoCreationActor,
     EffectAmount,
@@ -37,6 +38,7 @@ from measures.models import (
     Pillar,
     Plan,
     PlanSection,
+    Report,
     Step,
     StepYear,
     SustainableDevelopmentGoal,
@@ -47,7 +49,6 @@ from measures.values import YEN_MULTIPLIERS, Quantity, parse_value
 from municipalities.codes import is_valid_code
 from municipalities.models import Department, Municipality
 
-FORMAT = "reform-plan/1"
 _LOOK_UP = object()
 
 # Japanese names of document keys, as the spreadsheet template's column headers use them.
@@ -1221,9 +1222,20 @@ def import_plan_document(
     summary = ImportSummary(dry_run=dry_run)
     with transaction.atomic():
         reader = _Reader(document, publish=publish, summary=summary, municipality=municipality)
-        reader.read()
+        plan = reader.read()
         if reader.issues:
             raise PlanImportError(reader.issues)
+        if publish and plan is not None and not plan.is_public:
+            plan.is_public = True
+            plan.save(update_fields=["is_public"])
+            summary.count("updated", Plan)
+        if publish and plan is not None:
+            # Results a city has already published get their published report revision,
+            # as if published here; importing the same file again adds none.
+            from measures.services import record_publication
+
+            for _report in record_publication(plan=plan, by=_request_user()):
+                summary.count("created", Report)
         if dry_run:
             transaction.set_rollback(True)
     return summary

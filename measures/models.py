@@ -30,6 +30,9 @@ def _year_in_range_q(field: str) -> Q:
 
 
 class PlanQuerySet(ScopedQuerySet):
+    def public(self) -> "PlanQuerySet":
+        return self.filter(is_public=True)
+
     def for_municipality(self, municipality: Municipality) -> "PlanQuerySet":
         return self.filter(municipality=municipality)
 
@@ -78,6 +81,11 @@ class Plan(models.Model):
         verbose_name=_("所管部署"),
     )
     grade_note = models.TextField(_("評価区分の注記"), blank=True)
+    is_public = models.BooleanField(
+        _("公開する"),
+        default=False,
+        help_text=_("計画を市民向けページと公開データに載せる（年度の実績は公表した年度だけ）"),
+    )
 
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()

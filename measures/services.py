@@ -284,6 +284,41 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
     return report
 
 
+def record_publication(*, plan: Plan, by=None, note: str = "") -> list[Report]:
+    """A report revision for each published year whose published content is not yet the
+    latest revision's (used when results published elsewhere are imported)."""
+    years = sorted(
+        set(
+            Evaluation.objects.filter(
+                measure__plan=plan, review_status=Status.PUBLISHED
+            ).values_list("fiscal_year", flat=True)
+        )
+    )
+    if not years:
+        return []
+    content = plan_document(plan_queryset().get(pk=plan.pk), published_only=True)
+    created = []
+    now = timezone.now()
+    for year in years:
+        year_content = {**content, "fiscal_year": year}
+        last = Report.objects.filter(plan=plan, fiscal_year=year).order_by("-revision").first()
+        if last is not None and last.content == year_content:
+            continue
+        report = Report(
+            plan=plan,
+            fiscal_year=year,
+            revision=last.revision + 1 if last else 1,
+            published_at=now,
+            published_by=by,
+            note=note or ("" if last is None else "公表済み資料の取り込みによる更新"),
+            content=year_content,
+        )
+        report.full_clean()
+        report.save()
+        created.append(report)
+    return created
+
+
 @transaction.atomic
 def reopen_year(*, plan: Plan, fiscal_year: int, by) -> int:
     """Unlock a published year for correction: its entries become approved again, so the

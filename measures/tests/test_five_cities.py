@@ -143,6 +143,18 @@ class FiveCitiesTests(TestCase):
         )
         self.assertEqual(first.final_grade.code, "A")
 
+    def test_each_published_year_has_its_first_report_revision(self):
+        from measures.models import Report
+
+        years = {
+            code: sorted(Report.objects.filter(plan=plan).values_list("fiscal_year", "revision"))
+            for code, plan in self.plans.items()
+        }
+        self.assertEqual(years["352161"], [(2019, 1), (2020, 1)])
+        self.assertEqual(years["282049"], [(2020, 1)])
+        self.assertEqual(years["192082"], [(2020, 1)])
+        self.assertEqual(years["102113"], [])
+
     def test_published_results_are_marked_published(self):
         statuses = set(Evaluation.objects.values_list("review_status", flat=True))
         self.assertEqual(statuses, {Evaluation.ReviewStatus.PUBLISHED})
