@@ -5,6 +5,5 @@ from municipalities import views
 app_name = "municipalities"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
 ]

@@ -1,15 +1,6 @@
 from django.db import connection
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-
-from municipalities.models import Municipality
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    municipalities = Municipality.objects.annotate(plan_count=Count("plans")).order_by("code")
-    return render(request, "municipalities/home.html", {"municipalities": municipalities})
 
 
 @never_cache

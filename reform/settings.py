@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "municipalities",
     "measures",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +122,7 @@ STORAGES = {
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "measures:entry_list"
-LOGOUT_REDIRECT_URL = "municipalities:home"
+LOGOUT_REDIRECT_URL = "public:home"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)

@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("measures.urls")),
+    path("api/v1/", include(("public.urls_api", "api"))),
     path("", include("municipalities.urls")),
+    path("", include("public.urls")),
 ]

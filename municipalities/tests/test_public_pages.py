@@ -6,19 +6,6 @@ from django.urls import reverse
 from municipalities.tests.base import ActorsTestCase
 
 
-class HomePageTests(ActorsTestCase):
-    def test_home_lists_the_municipalities_in_japanese(self):
-        response = self.client.get(reverse("municipalities:home"))
-        self.assertContains(response, "西宮市")
-        self.assertContains(response, '<html lang="ja">', html=False)
-        self.assertContains(response, 'href="#main"')
-
-    def test_home_query_count_does_not_grow_with_municipalities(self):
-        # session-less anonymous page: one query for the municipalities with their plan counts
-        with self.assertNumQueries(1):
-            self.client.get(reverse("municipalities:home"))
-
-
 class HealthTests(ActorsTestCase):
     def test_health_reports_the_database(self):
         response = self.client.get(reverse("municipalities:health"))

@@ -1,0 +1,285 @@
+"""The citizens' pages: published plans, pillars, measures, reports and open data."""
+
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from measures.fiscal_years import fiscal_year_display
+from measures.models import IndicatorValue, Measure, Pillar
+from measures.plan_files import FORMATS, write_plan_file
+from measures.values import format_number
+from public import published
+from public.charts import indicator_chart
+from public.filters import MeasureFilter
+from public.statistics import effect_rows, grade_rows, year_grade
+
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    municipalities = published.public_municipalities().order_by("code")
+    return render(request, "public/home.html", {"municipalities": municipalities})
+
+
+def municipality(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(published.public_municipalities(), slug=slug)
+    plans = published.public_plans().filter(municipality=city).order_by("-last_fiscal_year", "name")
+    return render(request, "public/municipality.html", {"city": city, "plans": plans})
+
+
+def _plan_context(request: HttpRequest, slug: str, pk: int) -> dict:
+    plan = published.get_public_plan(slug, pk)
+    years = published.published_years(plan)
+    return {
+        "plan": plan,
+        "city": plan.municipality,
+        "years": years,
+        "year_labels": {year: fiscal_year_display(year) for year in years},
+    }
+
+
+def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year if year in years else (years[-1] if years else None)
+
+
+def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    context = _plan_context(request, slug, pk)
+    plan, years = context["plan"], context["years"]
+    year = _chosen_year(request, years)
+    previous = years[years.index(year) - 1] if year and years.index(year) > 0 else None
+    measures = list(published.measures_for_public(plan, years))
+    roots, root_of = published.pillar_roots(plan)
+    pillars = list(Pillar.objects.filter(plan=plan).order_by("order", "pk"))
+    grades = list(plan.grades.all())
+    context.update(
+        year=year,
+        year_display=fiscal_year_display(year) if year else "",
+        previous_display=fiscal_year_display(previous) if previous else "",
+        tree=_tree(pillars, measures),
+        grade_rows=grade_rows(measures, grades, roots, root_of, year, previous)
+        if year and grades
+        else [],
+        grades=grades,
+        effect_rows=effect_rows(measures, roots, root_of, list(plan.fiscal_years), set(years)),
+        plan_years=[(y, fiscal_year_display(y)) for y in plan.fiscal_years],
+        sections=plan.sections.all(),
+        formats=FORMATS,
+        licence=LICENCE,
+        licence_url=LICENCE_URL,
+    )
+    return render(request, "public/plan.html", context)
+
+
+def _tree(pillars: list[Pillar], measures: list[Measure]) -> list[dict]:
+    counts: dict[int, int] = {}
+    for measure in measures:
+        if measure.pillar_id:
+            counts[measure.pillar_id] = counts.get(measure.pillar_id, 0) + 1
+    children: dict[int | None, list[Pillar]] = {}
+    for pillar in pillars:
+        children.setdefault(pillar.parent_id, []).append(pillar)
+
+    def build(parent_id):
+        return [
+            {"pillar": p, "count": counts.get(p.pk, 0), "children": build(p.pk)}
+            for p in children.get(parent_id, [])
+        ]
+
+    return build(None)
+
+
+def _latest(measure: Measure):
+    return measure.published[-1] if measure.published else None
+
+
+def pillar(request: HttpRequest, slug: str, pk: int, pillar_pk: int) -> HttpResponse:
+    context = _plan_context(request, slug, pk)
+    plan = context["plan"]
+    node = get_object_or_404(Pillar, plan=plan, pk=pillar_pk)
+    measures = [
+        m
+        for m in published.measures_for_public(plan, context["years"]).filter(
+            pillar__in=[
+                node.pk,
+                *node.children.values_list("pk", flat=True),
+                *Pillar.objects.filter(parent__parent=node).values_list("pk", flat=True),
+            ]
+        )
+    ]
+    for measure in measures:
+        measure.latest = _latest(measure)
+    context.update(node=node, measures=measures)
+    return render(request, "public/pillar.html", context)
+
+
+def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpResponse:
+    context = _plan_context(request, slug, pk)
+    plan, years = context["plan"], context["years"]
+    item = get_object_or_404(published.measures_for_public(plan, years), pk=measure_pk)
+    steps = published.steps_for_public(item, plan, years)
+    step_years = sorted({y.fiscal_year for step in steps for y in step.years.all()})
+    indicators = []
+    for index, indicator in enumerate(item.indicators.all()):
+        values = list(indicator.values.all())
+        baseline = next((v for v in values if v.kind == IndicatorValue.Kind.BASELINE), None)
+        table_years = sorted(
+            {v.fiscal_year for v in values if v.fiscal_year and v.kind != "baseline"}
+        )
+        rows = []
+        for year in table_years:
+            target = next((v for v in values if v.kind == "target" and v.fiscal_year == year), None)
+            actual = next((v for v in values if v.kind == "actual" and v.fiscal_year == year), None)
+            rows.append(
+                {
+                    "fiscal_year": year,
+                    "label": fiscal_year_display(year),
+                    "target": target,
+                    "actual": actual,
+                }
+            )
+        chart = indicator_chart(
+            indicator.name,
+            indicator.unit,
+            [
+                {
+                    "fiscal_year": r["fiscal_year"],
+                    "target": r["target"].value if r["target"] else None,
+                    "actual": r["actual"].value if r["actual"] else None,
+                }
+                for r in rows
+            ],
+            f"chart-{index}",
+        )
+        indicators.append(
+            {"indicator": indicator, "baseline": baseline, "rows": rows, "chart": chart}
+        )
+    context.update(
+        measure=item,
+        steps=steps,
+        step_years=[(y, fiscal_year_display(y)) for y in step_years],
+        indicators=indicators,
+        evaluations=[(e, fiscal_year_display(e.fiscal_year)) for e in item.published],
+        targets=[
+            (t, fiscal_year_display(t.fiscal_year)) for t in item.targets.select_related("status")
+        ],
+    )
+    return render(request, "public/measure.html", context)
+
+
+def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    context = _plan_context(request, slug, pk)
+    plan, years = context["plan"], context["years"]
+    filterset = MeasureFilter(
+        request.GET or None,
+        queryset=published.measures_for_public(plan, years),
+        plan=plan,
+        years=years,
+        year_labels=context["year_labels"],
+    )
+    measures = list(filterset.qs)
+    year = filterset.selected_year
+    for item in measures:
+        item.year_grade = year_grade(item, year) if year else None
+    context.update(
+        filter=filterset,
+        measures=measures,
+        year=year,
+        year_display=fiscal_year_display(year) if year else "",
+    )
+    return render(request, "public/search.html", context)
+
+
+def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
+    context = _plan_context(request, slug, pk)
+    plan = context["plan"]
+    revisions = list(published.latest_reports(plan).filter(fiscal_year=year))
+    if not revisions:
+        raise Http404
+    try:
+        wanted = int(request.GET.get("revision") or revisions[-1].revision)
+    except ValueError:
+        wanted = revisions[-1].revision
+    chosen = next((r for r in revisions if r.revision == wanted), revisions[-1])
+    layout = "pdca" if request.GET.get("layout") == "pdca" else "summary"
+    document = chosen.content
+    context.update(
+        report=chosen,
+        revisions=revisions,
+        layout=layout,
+        year=year,
+        year_display=fiscal_year_display(year),
+        groups=_report_groups(document, year),
+        grade_years=sorted({y["fiscal_year"] for m in document["measures"] for y in m["years"]}),
+        grade_scheme=document["plan"]["grade_scheme"],
+    )
+    return render(request, "public/report.html", context)
+
+
+def _report_groups(document: dict, year: int) -> list[dict]:
+    """Measures of the frozen report grouped by top pillar, with the values each layout
+    prints, taken from the report's own content (never from live data)."""
+    titles = {node.get("code") or node.get("title"): node for node in document["pillars"]}
+    groups: dict[str, dict] = {}
+    for measure in document["measures"]:
+        root = measure["pillar"][0] if measure["pillar"] else ""
+        node = titles.get(root)
+        group = groups.setdefault(
+            root, {"title": f"{node['code']} {node['title']}".strip() if node else "", "rows": []}
+        )
+        this_year = next((y for y in measure["years"] if y["fiscal_year"] == year), None)
+        target = next((t for t in measure["targets"] if t["fiscal_year"] == year), None)
+        indicators = []
+        for indicator in measure["indicators"]:
+            years = indicator["years"]
+            current = next((y.get("actual") for y in years if y["fiscal_year"] == year), None)
+            goal = next((y.get("target") for y in reversed(years) if y.get("target")), None)
+            indicators.append(
+                {
+                    "name": indicator["name"] or "指標の設定困難",
+                    "not_settable": indicator["not_settable"],
+                    "baseline": _text(indicator["baseline"]),
+                    "baseline_label": (indicator["baseline"] or {}).get("label", ""),
+                    "current": _text(current),
+                    "target": _text(goal),
+                }
+            )
+        group["rows"].append(
+            {
+                "measure": measure,
+                "departments": "、".join(
+                    d["name"] for d in measure["departments"] if d["role"] == "lead"
+                ),
+                "indicators": indicators,
+                "grades": {y["fiscal_year"]: y["grade"] for y in measure["years"]},
+                "year": this_year,
+                "target": target,
+            }
+        )
+    return list(groups.values())
+
+
+def _text(value) -> str:
+    if not value:
+        return ""
+    if value.get("text"):
+        return value["text"]
+    if value.get("value") is not None:
+        return format_number(Decimal(value["value"]), value.get("unit") or "")
+    return ""
+
+
+def download(request: HttpRequest, slug: str, pk: int, file_format: str) -> HttpResponse:
+    if file_format not in FORMATS:
+        raise Http404
+    plan = published.get_public_plan(slug, pk)
+    plan_file = write_plan_file(plan, file_format, published_only=True)
+    response = HttpResponse(plan_file.content, content_type=plan_file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{plan_file.filename}"'
+    response["X-Licence"] = LICENCE
+    return response
