@@ -38,9 +38,12 @@ def get_public_plan(slug: str, pk: int) -> Plan:
 
 def published_years(plan: Plan) -> list[int]:
     return sorted(
-        Evaluation.objects.filter(measure__plan=plan, review_status=PUBLISHED)
-        .values_list("fiscal_year", flat=True)
-        .distinct()
+        set(
+            Evaluation.objects.filter(measure__plan=plan, review_status=PUBLISHED)
+            .order_by()
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
     )
 
 

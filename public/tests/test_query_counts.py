@@ -1,0 +1,117 @@
+"""Every public page and API endpoint makes the same number of queries with 10 measures and
+with 1,000."""
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from measures.models import (
+    EffectAmount,
+    Evaluation,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureDepartment,
+    Pillar,
+    Step,
+    StepYear,
+)
+from measures.services import record_publication
+from measures.tests.factories import make_grades, make_plan
+from municipalities.tests.base import make_department, make_municipality
+
+
+def build_plan(size: int, code: str, name: str, prefecture: str, slug: str):
+    city = make_municipality(code, name, prefecture, slug)
+    plan = make_plan(city, first=2019, last=2022, is_public=True)
+    grades = list(make_grades(plan).values())
+    departments = [make_department(city, f"課{i}") for i in range(5)]
+    roots = [
+        Pillar.objects.create(plan=plan, code=f"{i + 1}", title=f"柱{i + 1}", order=i)
+        for i in range(3)
+    ]
+    measures = Measure.objects.bulk_create(
+        Measure(plan=plan, code=str(i + 1), title=f"取組{i + 1}", pillar=roots[i % 3], order=i)
+        for i in range(size)
+    )
+    MeasureDepartment.objects.bulk_create(
+        MeasureDepartment(measure=m, department=departments[i % 5]) for i, m in enumerate(measures)
+    )
+    now = timezone.now()
+    Evaluation.objects.bulk_create(
+        Evaluation(
+            measure=m,
+            fiscal_year=2020,
+            do_text=f"実施{i}",
+            final_grade=grades[i % 4],
+            review_status=Evaluation.ReviewStatus.PUBLISHED,
+            published_at=now,
+        )
+        for i, m in enumerate(measures)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(measure=m, name="件数", unit="件") for m in measures
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(indicator=ind, kind=kind, fiscal_year=year, value=value, unit="件")
+        for ind in indicators
+        for kind, year, value in (
+            ("baseline", 2018, 10),
+            ("target", 2022, 20),
+            ("actual", 2020, 15),
+        )
+    )
+    steps = Step.objects.bulk_create(Step(measure=m, title="事業") for m in measures)
+    StepYear.objects.bulk_create(
+        StepYear(step=s, fiscal_year=2020, planned="実施", actual="実施") for s in steps
+    )
+    EffectAmount.objects.bulk_create(
+        EffectAmount(measure=m, fiscal_year=2020, planned_saving=1000, actual_saving=900)
+        for m in measures
+    )
+    record_publication(plan=plan)
+    return plan, roots[0], measures[0]
+
+
+class PublicQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.small = build_plan(10, "282049", "西宮市", "兵庫県", "small")
+        cls.large = build_plan(1000, "352161", "山陽小野田市", "山口県", "large")
+
+    def urls(self, plan, pillar, measure):
+        slug = plan.municipality.slug
+        return {
+            "home": reverse("public:home"),
+            "municipality": reverse("public:municipality", args=[slug]),
+            "plan": reverse("public:plan", args=[slug, plan.pk]),
+            "pillar": reverse("public:pillar", args=[slug, plan.pk, pillar.pk]),
+            "measure": reverse("public:measure", args=[slug, plan.pk, measure.pk]),
+            "search": reverse("public:search", args=[slug, plan.pk])
+            + "?q=取組&grade=B&department=",
+            "report": reverse("public:report", args=[slug, plan.pk, 2020]),
+            "report pdca": reverse("public:report", args=[slug, plan.pk, 2020]) + "?layout=pdca",
+            "api municipalities": reverse("api:municipalities"),
+            "api municipality": reverse("api:municipality", args=[plan.municipality.code]),
+            "api plan": reverse("api:plan", args=[plan.pk]),
+            "api measures": reverse("api:measures", args=[plan.pk]),
+            "download json": reverse("public:download", args=[slug, plan.pk, "json"]),
+        }
+
+    def counts(self, built) -> dict[str, int]:
+        result = {}
+        for name, url in self.urls(*built).items():
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            result[name] = len(queries)
+        return result
+
+    def test_query_counts_are_the_same_for_10_and_1000_measures(self):
+        small, large = self.counts(self.small), self.counts(self.large)
+        self.assertEqual(small, large)
+        # plan page: plan, published years, measures, department links, evaluations,
+        # indicators, values, effects, pillars (roots), pillars (tree), grades, sections
+        self.assertLessEqual(large["plan"], 14)
