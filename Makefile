@@ -25,8 +25,23 @@ demo: install
 	@echo "開く: http://$(HOST):$(PORT)/  管理画面: http://$(HOST):$(PORT)/admin/"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
-	$(BIN)/python -m pytest
+test: install browser-deps
+	$(BIN)/python -m pytest -q
+
+# Debian's Chromium and its driver for the browser tests (downloading a browser does not work
+# here), and axe-core from npm for the accessibility checks.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else \
+			echo "Browser tests need Chromium: sudo apt-get install chromium chromium-driver"; \
+		fi; \
+	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; \
+		else echo "Accessibility tests need npm (for axe-core): sudo apt-get install npm"; fi; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,204 @@
+"""What only a browser shows, in Debian's Chromium: pages render, links and filters work,
+the language switch works, the print stylesheet applies, and axe-core finds no WCAG 2.1 A/AA
+violation on any public page type."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.urls import reverse
+
+from measures.importing import import_plan_document
+from measures.models import Measure, Plan
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,1600",
+]
+
+
+def start_browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        raise AssertionError(
+            "The browser tests need Debian's Chromium: run `make browser-deps` "
+            "(as root: apt-get install chromium chromium-driver)."
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+class BrowserTestCase(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.browser = start_browser()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.quit()
+        super().tearDownClass()
+
+    def setUp(self):
+        for path in sorted(FIXTURES.glob("*.json")):
+            import_plan_document(json.loads(path.read_text()), publish=True)
+        self.sanyo = Plan.objects.get(municipality__code="352161")
+        self.minami = Plan.objects.get(municipality__code="192082")
+
+    def open(self, path: str):
+        self.browser.get(self.live_server_url + path)
+        return self.browser
+
+    def page_types(self) -> dict[str, str]:
+        plan, slug = self.sanyo, "sanyo-onoda"
+        measure = Measure.objects.get(plan=plan, code="1")
+        return {
+            "home": reverse("public:home"),
+            "municipality": reverse("public:municipality", args=[slug]),
+            "plan": reverse("public:plan", args=[slug, plan.pk]),
+            "pillar": reverse("public:pillar", args=[slug, plan.pk, plan.pillars.first().pk]),
+            "measure": reverse("public:measure", args=[slug, plan.pk, measure.pk]),
+            "search": reverse("public:search", args=[slug, plan.pk]) + "?grade=C&year=2020",
+            "report summary": reverse("public:report", args=[slug, plan.pk, 2020]),
+            "report pdca": reverse("public:report", args=["minami-alps", self.minami.pk, 2020])
+            + "?layout=pdca",
+            "api docs": reverse("public:api_docs"),
+            "login": reverse("login"),
+        }
+
+
+class PublicBrowserTests(BrowserTestCase):
+    def test_every_public_page_type_renders(self):
+        from selenium.webdriver.common.by import By
+
+        for name, path in self.page_types().items():
+            with self.subTest(page=name):
+                browser = self.open(path)
+                self.assertTrue(browser.find_element(By.TAG_NAME, "h1").text.strip(), name)
+                self.assertNotIn("Traceback", browser.page_source)
+
+    def test_a_citizen_follows_links_from_home_to_a_measure(self):
+        from selenium.webdriver.common.by import By
+
+        browser = self.open(reverse("public:home"))
+        browser.find_element(By.LINK_TEXT, "山陽小野田市").click()
+        browser.find_element(By.PARTIAL_LINK_TEXT, "第一次行政改革プラン").click()
+        browser.find_element(By.PARTIAL_LINK_TEXT, "持続可能な財政運営").click()
+        browser.find_element(By.LINK_TEXT, "公金収納対策の強化").click()
+        self.assertIn("公金収納対策の強化", browser.find_element(By.TAG_NAME, "h1").text)
+        self.assertIn("835百万円", browser.page_source)
+
+    def test_the_filters_narrow_the_list_and_keep_a_shareable_address(self):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import Select
+
+        browser = self.open(reverse("public:search", args=["sanyo-onoda", self.sanyo.pk]))
+        Select(browser.find_element(By.ID, "id_year")).select_by_value("2020")
+        Select(browser.find_element(By.ID, "id_grade")).select_by_value("D")
+        browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+        self.assertIn("grade=D", browser.current_url)
+        self.assertIn(
+            "1件が該当します", browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+        )
+        rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+        self.assertEqual(len(rows), 1)
+
+    def test_the_language_switch_changes_the_page_language(self):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import Select
+
+        browser = self.open(reverse("public:home"))
+        self.assertEqual(browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "ja")
+        Select(browser.find_element(By.ID, "language-select")).select_by_value("en")
+        browser.find_element(By.CSS_SELECTOR, ".language-switch button").click()
+        self.assertEqual(browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "en")
+        self.assertIn("Administrative reform", browser.find_element(By.TAG_NAME, "h1").text)
+
+    def test_the_print_stylesheet_hides_navigation_and_repeats_table_headers(self):
+        browser = self.open(reverse("public:report", args=["sanyo-onoda", self.sanyo.pk, 2020]))
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        header = browser.execute_script(
+            "return getComputedStyle(document.querySelector('.site-header')).display"
+        )
+        thead = browser.execute_script(
+            "return getComputedStyle(document.querySelector('table.report thead')).display"
+        )
+        breaks = browser.execute_script(
+            "const groups = document.querySelectorAll('table.report tbody.pillar-group');"
+            "return getComputedStyle(groups[1]).breakBefore"
+        )
+        self.assertEqual((header, thead, breaks), ("none", "table-header-group", "page"))
+
+
+class AccessibilityTests(BrowserTestCase):
+    def axe_violations(self, path: str) -> list[str]:
+        if not AXE.exists():
+            raise AssertionError("axe-core is missing: run `make browser-deps` (npm ci).")
+        browser = self.open(path)
+        browser.execute_script(AXE.read_text())
+        result = browser.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+              .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ') ' +
+                                                  v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | '))))
+              .catch(e => done(['axe failed: ' + e]));
+            """
+        )
+        return result
+
+    def test_the_checker_itself_finds_a_violation(self):
+        # A page with an unlabelled field must fail, or a green result would prove nothing.
+        self.browser.set_script_timeout(30)
+        self.open(reverse("public:home"))
+        self.browser.execute_script(
+            "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')"
+        )
+        self.browser.execute_script(AXE.read_text())
+        violations = self.browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a']}})"
+            ".then(r => done(r.violations.map(v => v.id))).catch(e => done(['failed ' + e]));"
+        )
+        self.assertIn("label", violations)
+
+    def test_no_wcag_violations_on_any_public_page_type(self):
+        self.browser.set_script_timeout(30)
+        found = {}
+        for name, path in self.page_types().items():
+            violations = self.axe_violations(path)
+            if violations:
+                found[name] = violations
+        self.assertEqual(found, {})
+
+    def test_the_skip_link_and_visible_focus(self):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+
+        browser = self.open(reverse("public:home"))
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        focused = browser.switch_to.active_element
+        self.assertEqual(focused.get_attribute("class"), "skip-link")
+        outline = browser.execute_script(
+            "return getComputedStyle(document.activeElement).outlineStyle"
+        )
+        left = browser.execute_script("return document.activeElement.getBoundingClientRect().left")
+        self.assertNotEqual(outline, "none")
+        self.assertGreaterEqual(left, 0)
