@@ -188,6 +188,56 @@ class AccessibilityTests(BrowserTestCase):
                 found[name] = violations
         self.assertEqual(found, {})
 
+    def test_no_wcag_violations_on_the_department_staff_pages(self):
+        import datetime
+
+        from selenium.webdriver.common.by import By
+
+        from measures.models import Evaluation
+        from measures.services import open_round
+        from municipalities.models import Department, Membership
+        from municipalities.services import create_staff_user
+
+        city = self.sanyo.municipality
+        clerk = create_staff_user(
+            username="clerk",
+            password="clerk-password-2026",
+            municipality=city,
+            role=Membership.Role.DEPARTMENT_STAFF,
+            departments=[Department.objects.get(municipality=city, name="税務課")],
+        )
+        open_round(plan=self.sanyo, fiscal_year=2021, deadline=datetime.date(2022, 5, 31), by=clerk)
+        entry = Evaluation.objects.get(
+            measure__plan=self.sanyo, measure__code="1", fiscal_year=2021
+        )
+        browser = self.open(reverse("login"))
+        browser.find_element(By.NAME, "username").send_keys("clerk")
+        browser.find_element(By.NAME, "password").send_keys("clerk-password-2026")
+        browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+        self.browser.set_script_timeout(30)
+        found = {}
+        for path in (
+            reverse("measures:entry_list"),
+            reverse("measures:entry", args=[entry.pk]),
+            reverse("measures:entry_history", args=[entry.pk]),
+        ):
+            violations = self.axe_violations(path)
+            if violations:
+                found[path] = violations
+        # An entry submitted incomplete shows its error summary and field errors.
+        browser = self.open(reverse("measures:entry", args=[entry.pk]))
+        browser.find_element(By.NAME, "submit").click()
+        self.assertIn("入力に不足や誤りがあります", browser.page_source)
+        browser.execute_script(AXE.read_text())
+        after_errors = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+            ".then(r => done(r.violations.map(v => v.id))).catch(e => done(['failed ' + e]));"
+        )
+        if after_errors:
+            found["entry form with errors"] = after_errors
+        self.assertEqual(found, {})
+
     def test_the_skip_link_and_visible_focus(self):
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
