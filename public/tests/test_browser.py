@@ -66,6 +66,18 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.browser.get(self.live_server_url + path)
         return self.browser
 
+    def click_and_wait(self, element, condition=None):
+        """Click what starts a page load, then wait until the new page is there."""
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        element.click()
+        wait = WebDriverWait(self.browser, 10)
+        wait.until(expected_conditions.staleness_of(element))
+        wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
+        if condition is not None:
+            wait.until(condition)
+
     def page_types(self) -> dict[str, str]:
         plan, slug = self.sanyo, "sanyo-onoda"
         measure = Measure.objects.get(plan=plan, code="1")
@@ -98,10 +110,10 @@ class PublicBrowserTests(BrowserTestCase):
         from selenium.webdriver.common.by import By
 
         browser = self.open(reverse("public:home"))
-        browser.find_element(By.LINK_TEXT, "山陽小野田市").click()
-        browser.find_element(By.PARTIAL_LINK_TEXT, "第一次行政改革プラン").click()
-        browser.find_element(By.PARTIAL_LINK_TEXT, "持続可能な財政運営").click()
-        browser.find_element(By.LINK_TEXT, "公金収納対策の強化").click()
+        self.click_and_wait(browser.find_element(By.LINK_TEXT, "山陽小野田市"))
+        self.click_and_wait(browser.find_element(By.PARTIAL_LINK_TEXT, "第一次行政改革プラン"))
+        self.click_and_wait(browser.find_element(By.PARTIAL_LINK_TEXT, "持続可能な財政運営"))
+        self.click_and_wait(browser.find_element(By.LINK_TEXT, "公金収納対策の強化"))
         self.assertIn("公金収納対策の強化", browser.find_element(By.TAG_NAME, "h1").text)
         self.assertIn("835百万円", browser.page_source)
 
@@ -112,7 +124,9 @@ class PublicBrowserTests(BrowserTestCase):
         browser = self.open(reverse("public:search", args=["sanyo-onoda", self.sanyo.pk]))
         Select(browser.find_element(By.ID, "id_year")).select_by_value("2020")
         Select(browser.find_element(By.ID, "id_grade")).select_by_value("D")
-        browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+        self.click_and_wait(
+            browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]")
+        )
         self.assertIn("grade=D", browser.current_url)
         self.assertIn(
             "1件が該当します", browser.find_element(By.CSS_SELECTOR, "[role=status]").text
@@ -127,7 +141,7 @@ class PublicBrowserTests(BrowserTestCase):
         browser = self.open(reverse("public:home"))
         self.assertEqual(browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "ja")
         Select(browser.find_element(By.ID, "language-select")).select_by_value("en")
-        browser.find_element(By.CSS_SELECTOR, ".language-switch button").click()
+        self.click_and_wait(browser.find_element(By.CSS_SELECTOR, ".language-switch button"))
         self.assertEqual(browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "en")
         self.assertIn("Administrative reform", browser.find_element(By.TAG_NAME, "h1").text)
 
@@ -213,7 +227,7 @@ class AccessibilityTests(BrowserTestCase):
         browser = self.open(reverse("login"))
         browser.find_element(By.NAME, "username").send_keys("clerk")
         browser.find_element(By.NAME, "password").send_keys("clerk-password-2026")
-        browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+        self.click_and_wait(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
         self.browser.set_script_timeout(30)
         found = {}
         for path in (
@@ -226,7 +240,7 @@ class AccessibilityTests(BrowserTestCase):
                 found[path] = violations
         # An entry submitted incomplete shows its error summary and field errors.
         browser = self.open(reverse("measures:entry", args=[entry.pk]))
-        browser.find_element(By.NAME, "submit").click()
+        self.click_and_wait(browser.find_element(By.NAME, "submit"))
         self.assertIn("入力に不足や誤りがあります", browser.page_source)
         browser.execute_script(AXE.read_text())
         after_errors = browser.execute_async_script(

@@ -1,0 +1,279 @@
+"""Synthetic data at national scale, for benchmarks: by default 1,741 municipalities, each
+with one public plan of 60 measures under three levels of pillars, 2 indicators per measure
+and 5 published fiscal years of evaluations with text of realistic length.
+
+Rows are written with bulk inserts and without history, which is what makes the size
+reachable in minutes; it is test data, not a workflow.
+"""
+
+import random
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from measures.exporting import plan_document, plan_queryset
+from measures.models import (
+    EffectAmount,
+    Evaluation,
+    Grade,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureDepartment,
+    Pillar,
+    Plan,
+    Report,
+    Step,
+    StepYear,
+)
+from municipalities.codes import check_digit
+from municipalities.models import PREFECTURES, Department, Municipality
+
+FIRST_YEAR = 2020
+YEARS = 5
+SENTENCES = [
+    "事務事業の見直しを進め、業務の効率化と経費の削減を図った。",
+    "関係課と連携し、市民サービスの向上に向けた検討を行った。",
+    "前年度の課題を踏まえ、実施方法を改善した。",
+    "新型コロナウイルス感染症の影響により一部の取組を延期した。",
+    "目標の達成に向けて、進捗を定期的に確認した。",
+    "外部の意見を取り入れながら、制度の運用を見直した。",
+]
+
+
+def text(rng: random.Random, sentences: int) -> str:
+    return "".join(rng.choice(SENTENCES) for _ in range(sentences))
+
+
+def codes(count: int):
+    """Valid local government codes not used by the real five, in prefecture order."""
+    produced = 0
+    for number in range(100, 1000):
+        for prefecture in range(1, 48):
+            first_five = f"{prefecture:02d}{number:03d}"
+            yield first_five + str(check_digit(first_five)), PREFECTURES[prefecture - 1]
+            produced += 1
+            if produced == count:
+                return
+
+
+class Command(BaseCommand):
+    help = "ベンチマーク用の大規模データ（既定: 1,741自治体 × 60取組 × 5年度）を作成します。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--municipalities", type=int, default=1741)
+        parser.add_argument("--measures", type=int, default=60)
+        parser.add_argument("--batch", type=int, default=50, help="一度に書き込む自治体数")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, municipalities, measures, batch, seed, **options):
+        rng = random.Random(seed)
+        started = time.perf_counter()
+        existing = set(Municipality.objects.values_list("code", flat=True))
+        todo = [(c, p) for c, p in codes(municipalities + len(existing)) if c not in existing]
+        todo = todo[:municipalities]
+        for start in range(0, len(todo), batch):
+            with transaction.atomic():
+                self.write_batch(todo[start : start + batch], measures, rng)
+            done = min(start + batch, len(todo))
+            self.stdout.write(
+                f"{done:,}/{len(todo):,} 自治体（{time.perf_counter() - started:.0f} 秒）"
+            )
+        self.stdout.write(
+            f"完了: 取組 {Measure.objects.count():,}件、年度評価 {Evaluation.objects.count():,}件、"
+            f"{time.perf_counter() - started:.0f} 秒"
+        )
+
+    def write_batch(self, batch, measure_count, rng):
+        now = timezone.now()
+        cities = Municipality.objects.bulk_create(
+            Municipality(
+                code=code, name=f"試験市{code}", prefecture=prefecture, slug=f"city-{code}"
+            )
+            for code, prefecture in batch
+        )
+        departments = Department.objects.bulk_create(
+            Department(municipality=city, name=f"{name}課")
+            for city in cities
+            for name in (
+                "企画",
+                "財政",
+                "税務",
+                "人事",
+                "情報政策",
+                "市民",
+                "福祉",
+                "建設",
+                "教育総務",
+                "行政経営",
+            )
+        )
+        by_city = {}
+        for department in departments:
+            by_city.setdefault(department.municipality_id, []).append(department)
+        plans = Plan.objects.bulk_create(
+            Plan(
+                municipality=city,
+                name="第1次行政改革実施計画",
+                framework_name="行政改革大綱",
+                first_fiscal_year=FIRST_YEAR,
+                last_fiscal_year=FIRST_YEAR + YEARS - 1,
+                level1_label="基本方針",
+                level2_label="取組の方針",
+                level3_label="取組の項目",
+                vision=text(rng, 3),
+                is_public=True,
+            )
+            for city in cities
+        )
+        grades = Grade.objects.bulk_create(
+            Grade(plan=plan, order=i, code=code, label=code, min_ratio=ratio)
+            for plan in plans
+            for i, (code, ratio) in enumerate((("A", 1), ("B", 0.75), ("C", 0.5), ("D", None)))
+        )
+        plan_grades = {}
+        for grade in grades:
+            plan_grades.setdefault(grade.plan_id, []).append(grade)
+        roots = Pillar.objects.bulk_create(
+            Pillar(plan=plan, code=str(i + 1), title=f"基本方針{i + 1}", level=1, order=i)
+            for plan in plans
+            for i in range(3)
+        )
+        middles = Pillar.objects.bulk_create(
+            Pillar(
+                plan_id=root.plan_id,
+                parent=root,
+                code=f"({j + 1})",
+                title=f"取組の方針{j + 1}",
+                level=2,
+                order=root.order * 10 + j,
+            )
+            for root in roots
+            for j in range(2)
+        )
+        leaves = Pillar.objects.bulk_create(
+            Pillar(
+                plan_id=middle.plan_id,
+                parent=middle,
+                code="①②"[k],
+                title=f"取組の項目{k + 1}",
+                level=3,
+                order=middle.order * 10 + k,
+            )
+            for middle in middles
+            for k in range(2)
+        )
+        plan_leaves = {}
+        for leaf in leaves:
+            plan_leaves.setdefault(leaf.plan_id, []).append(leaf)
+        new_measures = Measure.objects.bulk_create(
+            Measure(
+                plan=plan,
+                pillar=plan_leaves[plan.pk][n % len(plan_leaves[plan.pk])],
+                code=str(n + 1),
+                title=f"取組{n + 1}：事務事業の見直し",
+                order=n,
+                continuity=rng.choice(["new", "continuing"]),
+                is_citywide=n % 7 == 0,
+                current_situation=text(rng, 3),
+                goal=text(rng, 1),
+                content=text(rng, 2),
+            )
+            for plan in plans
+            for n in range(measure_count)
+        )
+        plan_city = {plan.pk: plan.municipality_id for plan in plans}
+        MeasureDepartment.objects.bulk_create(
+            MeasureDepartment(measure=m, department=by_city[plan_city[m.plan_id]][i % 10])
+            for i, m in enumerate(new_measures)
+        )
+        indicators = Indicator.objects.bulk_create(
+            Indicator(measure=m, name=f"指標{j + 1}", unit="件", order=j, direction="increase")
+            for m in new_measures
+            for j in range(2)
+        )
+        values = []
+        for indicator in indicators:
+            base = rng.randint(50, 500)
+            values.append(
+                IndicatorValue(
+                    indicator=indicator,
+                    kind="baseline",
+                    fiscal_year=FIRST_YEAR - 1,
+                    value=base,
+                    unit="件",
+                )
+            )
+            for y in range(YEARS):
+                year = FIRST_YEAR + y
+                values.append(
+                    IndicatorValue(
+                        indicator=indicator,
+                        kind="target",
+                        fiscal_year=year,
+                        value=base + 10 * (y + 1),
+                        unit="件",
+                    )
+                )
+                values.append(
+                    IndicatorValue(
+                        indicator=indicator,
+                        kind="actual",
+                        fiscal_year=year,
+                        value=base + rng.randint(0, 12) * (y + 1),
+                        unit="件",
+                    )
+                )
+        IndicatorValue.objects.bulk_create(values, batch_size=5000)
+        steps = Step.objects.bulk_create(Step(measure=m, title="取組の実施") for m in new_measures)
+        StepYear.objects.bulk_create(
+            (
+                StepYear(step=s, fiscal_year=FIRST_YEAR + y, planned="実施", actual="実施")
+                for s in steps
+                for y in range(YEARS)
+            ),
+            batch_size=5000,
+        )
+        EffectAmount.objects.bulk_create(
+            (
+                EffectAmount(
+                    measure=m,
+                    fiscal_year=FIRST_YEAR + y,
+                    planned_saving=rng.randint(0, 5) * 1_000_000,
+                    actual_saving=rng.randint(0, 5) * 1_000_000,
+                )
+                for m in new_measures
+                for y in range(YEARS)
+            ),
+            batch_size=5000,
+        )
+        Evaluation.objects.bulk_create(
+            (
+                Evaluation(
+                    measure=m,
+                    fiscal_year=FIRST_YEAR + y,
+                    plan_text=text(rng, 2),
+                    do_text=text(rng, 4),
+                    check_text=text(rng, 3),
+                    action_text=text(rng, 2),
+                    final_grade=rng.choice(plan_grades[m.plan_id]),
+                    review_status=Evaluation.ReviewStatus.PUBLISHED,
+                    published_at=now,
+                )
+                for m in new_measures
+                for y in range(YEARS)
+            ),
+            batch_size=5000,
+        )
+        last_year = FIRST_YEAR + YEARS - 1
+        Report.objects.bulk_create(
+            Report(
+                plan=plan,
+                fiscal_year=last_year,
+                published_at=now,
+                content={**plan_document(plan, published_only=True), "fiscal_year": last_year},
+            )
+            for plan in plan_queryset().filter(pk__in=[p.pk for p in plans])
+        )
