@@ -10,7 +10,7 @@ import random
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from measures.exporting import plan_document, plan_queryset
@@ -45,6 +45,24 @@ SENTENCES = [
 
 def text(rng: random.Random, sentences: int) -> str:
     return "".join(rng.choice(SENTENCES) for _ in range(sentences))
+
+
+def insert(objs, model) -> None:
+    """Write rows whose keys nobody needs back: COPY on PostgreSQL, bulk insert elsewhere."""
+    objs = list(objs)
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=5000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
 
 
 def codes(count: int):
@@ -226,17 +244,17 @@ class Command(BaseCommand):
                         unit="件",
                     )
                 )
-        IndicatorValue.objects.bulk_create(values, batch_size=5000)
+        insert(values, IndicatorValue)
         steps = Step.objects.bulk_create(Step(measure=m, title="取組の実施") for m in new_measures)
-        StepYear.objects.bulk_create(
+        insert(
             (
                 StepYear(step=s, fiscal_year=FIRST_YEAR + y, planned="実施", actual="実施")
                 for s in steps
                 for y in range(YEARS)
             ),
-            batch_size=5000,
+            StepYear,
         )
-        EffectAmount.objects.bulk_create(
+        insert(
             (
                 EffectAmount(
                     measure=m,
@@ -247,9 +265,9 @@ class Command(BaseCommand):
                 for m in new_measures
                 for y in range(YEARS)
             ),
-            batch_size=5000,
+            EffectAmount,
         )
-        Evaluation.objects.bulk_create(
+        insert(
             (
                 Evaluation(
                     measure=m,
@@ -265,7 +283,7 @@ class Command(BaseCommand):
                 for m in new_measures
                 for y in range(YEARS)
             ),
-            batch_size=5000,
+            Evaluation,
         )
         last_year = FIRST_YEAR + YEARS - 1
         Report.objects.bulk_create(

@@ -1,0 +1,21 @@
+import io
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from measures.models import Evaluation, IndicatorValue, Measure, Pillar, Plan, Report
+
+
+class ScaleDataTests(TestCase):
+    def test_the_generator_builds_public_plans_of_the_requested_size(self):
+        call_command("generate_scale_data", municipalities=3, measures=6, stdout=io.StringIO())
+        self.assertEqual(Plan.objects.filter(is_public=True).count(), 3)
+        self.assertEqual(Measure.objects.count(), 18)
+        self.assertEqual(Evaluation.objects.filter(review_status="published").count(), 90)
+        self.assertEqual(IndicatorValue.objects.count(), 18 * 2 * 11)
+        self.assertEqual(set(Pillar.objects.values_list("level", flat=True)), {1, 2, 3})
+        self.assertEqual(Report.objects.count(), 3)
+        plan = Plan.objects.first()
+        page = reverse("public:plan", args=[plan.municipality.slug, plan.pk])
+        self.assertEqual(self.client.get(page).status_code, 200)
