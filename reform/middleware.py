@@ -1,7 +1,7 @@
 import logging
 
 from django.conf import settings
-from django.db import OperationalError, connections
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -52,9 +52,9 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def unavailable(self, request):
+        # Django closes a broken connection when the request finishes (close_old_connections
+        # with CONN_HEALTH_CHECKS), so the next request reconnects by itself.
         logger.error("database unavailable", extra={"path": request.path})
-        for connection in connections.all():
-            connection.close_if_unusable_or_obsolete()
         response = HttpResponse(
             render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
         )

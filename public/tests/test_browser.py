@@ -68,12 +68,21 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def click_and_wait(self, element, condition=None):
         """Click what starts a page load, then wait until the new page is there."""
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
+
+        def left_page(driver) -> bool:
+            # The old page's element is gone once the new page has replaced it; during the
+            # switch Chromium may also answer that the node no longer belongs to a document.
+            try:
+                element.is_enabled()
+            except WebDriverException:
+                return True
+            return False
 
         element.click()
         wait = WebDriverWait(self.browser, 10)
-        wait.until(expected_conditions.staleness_of(element))
+        wait.until(left_page)
         wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
         if condition is not None:
             wait.until(condition)

@@ -1,0 +1,82 @@
+"""The app keeps no state on its own machine and runs with the shared Redis cache."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"reform-test-{uuid.uuid4().hex[:8]}",
+    }
+}
+
+
+def redis_reachable() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        raise AssertionError(
+            f"These tests need a Redis server at {REDIS_URL} (Debian: apt-get install redis-server; "
+            "redis-server --daemonize yes), or TEST_REDIS_URL pointing at one."
+        ) from error
+
+
+@override_settings(CACHES=REDIS_CACHE, SESSION_ENGINE="django.contrib.sessions.backends.cache")
+class RedisCacheTests(TestCase):
+    def setUp(self):
+        redis_reachable()
+        caches["default"].clear()
+
+    def test_cache_round_trip_through_redis(self):
+        cache = caches["default"]
+        cache.set("plan-document", {"measures": ["1"]}, 30)
+        self.assertEqual(cache.get("plan-document"), {"measures": ["1"]})
+        self.assertEqual(type(cache).__name__, "RedisCache")
+
+    def test_pages_and_sessions_work_with_the_shared_cache(self):
+        from municipalities.tests.base import make_municipality, make_staff
+
+        city = make_municipality()
+        make_staff("redis-user", city, [city.departments.create(name="企画課")])
+        self.assertEqual(self.client.get(reverse("public:home")).status_code, 200)
+        response = self.client.post(
+            reverse("login"), {"username": "redis-user", "password": "test-password-2026"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.client.get(reverse("measures:entry_list")).status_code, 200)
+
+
+class SettingsTests(TestCase):
+    def test_cache_url_selects_redis_and_a_bad_one_stops_start_up(self):
+        base = {"PATH": os.environ.get("PATH", ""), "SECRET_KEY": "k" * 50}
+        script = "import reform.settings as s; print(s.CACHES['default']['BACKEND'])"
+        run = lambda **env: subprocess.run(  # noqa: E731
+            [sys.executable, "-c", script],
+            cwd=Path(settings.BASE_DIR),
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        self.assertIn("RedisCache", run(CACHE_URL="redis://cache:6379/0").stdout)
+        self.assertIn("LocMemCache", run().stdout)
+        self.assertIn("CACHE_URL must be", run(CACHE_URL="memcached://x").stderr)
+
+    def test_sessions_are_not_kept_on_the_app_server(self):
+        self.assertIn(
+            settings.SESSION_ENGINE,
+            ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cache"),
+        )
+        self.assertNotIn("file", settings.SESSION_ENGINE)
