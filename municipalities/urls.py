@@ -6,4 +6,5 @@ app_name = "municipalities"
 
 urlpatterns = [
     path("healthz", views.health, name="health"),
+    path("ping", views.ping, name="ping"),
 ]

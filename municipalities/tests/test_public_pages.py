@@ -17,3 +17,10 @@ class HealthTests(ActorsTestCase):
         ):
             response = self.client.get(reverse("municipalities:health"))
         self.assertEqual(response.status_code, 503)
+
+
+class PingTests(ActorsTestCase):
+    def test_the_minimal_view_answers_without_the_database(self):
+        with self.assertNumQueries(0):
+            response = self.client.get(reverse("municipalities:ping"))
+        self.assertEqual(response.content, b"ok")
