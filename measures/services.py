@@ -7,7 +7,7 @@ history of each row is kept by django-simple-history.
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -334,16 +334,6 @@ def reopen_year(*, plan: Plan, fiscal_year: int, by) -> int:
         count += 1
     Round.objects.filter(plan=plan, fiscal_year=fiscal_year).update(status=Round.Status.OPEN)
     return count
-
-
-def ensure_can_review(user, plan: Plan) -> None:
-    membership = getattr(user, "membership", None)
-    if user.is_superuser:
-        return
-    if membership is None or not membership.is_reform_office:
-        raise PermissionDenied
-    if membership.municipality_id != plan.municipality_id:
-        raise PermissionDenied
 
 
 OUTSTANDING = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)

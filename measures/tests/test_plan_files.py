@@ -24,10 +24,6 @@ def export(plan: Plan) -> dict:
     return plan_document(plan_queryset().get(pk=plan.pk))
 
 
-def without_review(document: dict) -> dict:
-    return document
-
-
 class RoundTripTests(TestCase):
     """Export → wipe → import → export gives the same document, for every city and format."""
 
