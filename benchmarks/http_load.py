@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -135,7 +136,7 @@ def main() -> None:
                 time.sleep(0.5)
         results = {}
         for name, path in urls.items():
-            url = f"http://127.0.0.1:{PORT}{path}"
+            url = f"http://127.0.0.1:{PORT}{quote(path, safe='/?=&')}"
             run_wrk(url, 3, args.connections)  # warm up
             results[name] = run_wrk(url, args.seconds, args.connections)
             r = results[name]

@@ -93,7 +93,7 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("計画")
         verbose_name_plural = _("計画")
-        ordering = ["municipality", "-first_fiscal_year", "name"]
+        ordering = ["municipality_id", "-first_fiscal_year", "name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="plan_name_unique"),
             models.CheckConstraint(
@@ -173,7 +173,7 @@ class PlanSection(models.Model):
     class Meta:
         verbose_name = _("計画の前文")
         verbose_name_plural = _("計画の前文")
-        ordering = ["plan", "order", "pk"]
+        ordering = ["plan_id", "order", "pk"]
 
     def __str__(self) -> str:
         return self.heading
@@ -206,7 +206,7 @@ class Grade(models.Model):
     class Meta:
         verbose_name = _("評価区分")
         verbose_name_plural = _("評価区分")
-        ordering = ["plan", "order", "pk"]
+        ordering = ["plan_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="grade_code_unique_in_plan"),
             models.CheckConstraint(
@@ -234,7 +234,7 @@ class ImplementationStatus(models.Model):
     class Meta:
         verbose_name = _("実施状況の区分")
         verbose_name_plural = _("実施状況の区分")
-        ordering = ["plan", "order", "pk"]
+        ordering = ["plan_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "label"], name="status_label_unique_in_plan"),
         ]
@@ -276,7 +276,7 @@ class Pillar(models.Model):
     class Meta:
         verbose_name = _("体系（柱）")
         verbose_name_plural = _("体系（柱）")
-        ordering = ["plan", "order", "pk"]
+        ordering = ["plan_id", "order", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(level__gte=1, level__lte=MAX_PILLAR_DEPTH), name="pillar_level_1_to_3"
@@ -431,7 +431,7 @@ class Measure(models.Model):
     class Meta:
         verbose_name = _("取組")
         verbose_name_plural = _("取組")
-        ordering = ["plan", "order", "pk"]
+        ordering = ["plan_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code", "sub_number"], name="measure_code_unique_in_plan"
@@ -475,7 +475,7 @@ class MeasureDepartment(models.Model):
     class Meta:
         verbose_name = _("担当課・関係課")
         verbose_name_plural = _("担当課・関係課")
-        ordering = ["measure", "order", "pk"]
+        ordering = ["measure_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "department"], name="measure_department_once"
@@ -530,7 +530,7 @@ class Step(models.Model):
     class Meta:
         verbose_name = _("年次計画の項目")
         verbose_name_plural = _("年次計画の項目")
-        ordering = ["measure", "order", "pk"]
+        ordering = ["measure_id", "order", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -555,7 +555,7 @@ class StepYear(models.Model):
     class Meta:
         verbose_name = _("年次計画（年度別）")
         verbose_name_plural = _("年次計画（年度別）")
-        ordering = ["step", "fiscal_year"]
+        ordering = ["step_id", "fiscal_year"]
         constraints = [
             models.UniqueConstraint(fields=["step", "fiscal_year"], name="step_year_once"),
             models.CheckConstraint(
@@ -599,7 +599,7 @@ class YearlyTarget(models.Model):
     class Meta:
         verbose_name = _("年度目標")
         verbose_name_plural = _("年度目標")
-        ordering = ["measure", "fiscal_year"]
+        ordering = ["measure_id", "fiscal_year"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "fiscal_year"], name="target_year_once"),
             models.CheckConstraint(
@@ -644,7 +644,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("指標")
         verbose_name_plural = _("指標")
-        ordering = ["measure", "order", "pk"]
+        ordering = ["measure_id", "order", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(not_settable=True) | ~Q(name=""),
@@ -687,7 +687,7 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = _("指標の値")
         verbose_name_plural = _("指標の値")
-        ordering = ["indicator", "fiscal_year", "kind"]
+        ordering = ["indicator_id", "fiscal_year", "kind"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="baseline") | Q(fiscal_year__isnull=False),
@@ -837,7 +837,7 @@ class Evaluation(models.Model):
     class Meta:
         verbose_name = _("年度評価")
         verbose_name_plural = _("年度評価")
-        ordering = ["measure", "fiscal_year"]
+        ordering = ["measure_id", "fiscal_year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "fiscal_year"], name="evaluation_once_a_year"
@@ -906,7 +906,7 @@ class EffectAmount(models.Model):
     class Meta:
         verbose_name = _("効果額")
         verbose_name_plural = _("効果額")
-        ordering = ["measure", "fiscal_year"]
+        ordering = ["measure_id", "fiscal_year"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "fiscal_year"], name="effect_year_once"),
             models.CheckConstraint(
@@ -973,7 +973,7 @@ class Round(models.Model):
     class Meta:
         verbose_name = _("年度の取りまとめ")
         verbose_name_plural = _("年度の取りまとめ")
-        ordering = ["plan", "-fiscal_year"]
+        ordering = ["plan_id", "-fiscal_year"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "fiscal_year"], name="round_once_a_year"),
             models.CheckConstraint(
@@ -1023,7 +1023,7 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("公表した進捗報告")
         verbose_name_plural = _("公表した進捗報告")
-        ordering = ["plan", "-fiscal_year", "-revision"]
+        ordering = ["plan_id", "-fiscal_year", "-revision"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "fiscal_year", "revision"], name="report_revision_once"

@@ -84,7 +84,7 @@ class Department(models.Model):
     class Meta:
         verbose_name = _("部署")
         verbose_name_plural = _("部署")
-        ordering = ["municipality", "name"]
+        ordering = ["municipality_id", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="department_name_unique_in_municipality"

@@ -57,13 +57,14 @@ def published_evaluations(plan: Plan):
     )
 
 
-def measures_for_public(plan: Plan, years: list[int]):
-    """The plan's measures with everything a public page shows, in a fixed number of
-    queries: departments, published evaluations, indicators with visible values, steps."""
-    values = IndicatorValue.objects.filter(
-        ~Q(kind=IndicatorValue.Kind.ACTUAL) | visible_year_q(plan, years)
-    )
-    return (
+def measures_for_public(plan: Plan, years: list[int], *, details: bool = True):
+    """The plan's measures with what public pages show, in a fixed number of queries.
+
+    With details (the measure page) every indicator with its visible values; without, only
+    what lists and statistics need: departments, published grades and the year's texts,
+    and effect amounts.
+    """
+    queryset = (
         Measure.objects.filter(plan=plan)
         .select_related("pillar")
         .prefetch_related(
@@ -71,18 +72,27 @@ def measures_for_public(plan: Plan, years: list[int]):
                 "department_links",
                 queryset=MeasureDepartment.objects.select_related("department"),
             ),
-            Prefetch(
-                "evaluations",
-                queryset=published_evaluations(plan).order_by("fiscal_year"),
-                to_attr="published",
-            ),
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.prefetch_related(Prefetch("values", queryset=values)),
-            ),
             "effects",
         )
         .order_by("order", "pk")
+    )
+    evaluations = published_evaluations(plan).order_by("fiscal_year")
+    if not details:
+        # Lists and statistics need the grades and the Do text, not the other long texts.
+        evaluations = evaluations.defer("plan_text", "check_text", "action_text", "override_reason")
+    queryset = queryset.prefetch_related(
+        Prefetch("evaluations", queryset=evaluations, to_attr="published")
+    )
+    if not details:
+        return queryset
+    values = IndicatorValue.objects.filter(
+        ~Q(kind=IndicatorValue.Kind.ACTUAL) | visible_year_q(plan, years)
+    )
+    return queryset.prefetch_related(
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.prefetch_related(Prefetch("values", queryset=values)),
+        )
     )
 
 

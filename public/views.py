@@ -53,7 +53,7 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan, years = context["plan"], context["years"]
     year = _chosen_year(request, years)
     previous = years[years.index(year) - 1] if year and years.index(year) > 0 else None
-    measures = list(published.measures_for_public(plan, years))
+    measures = list(published.measures_for_public(plan, years, details=False))
     roots, root_of = published.pillar_roots(plan)
     pillars = list(Pillar.objects.filter(plan=plan).order_by("order", "pk"))
     grades = list(plan.grades.all())
@@ -177,7 +177,7 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan, years = context["plan"], context["years"]
     filterset = MeasureFilter(
         request.GET or None,
-        queryset=published.measures_for_public(plan, years),
+        queryset=published.measures_for_public(plan, years, details=False),
         plan=plan,
         years=years,
         year_labels=context["year_labels"],
