@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-SRC = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/seeds/002_958463c6e2069eab.txt")
+SRC = Path(sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[4] / "shared" / "seeds/002_958463c6e2069eab.txt"))
 OUT = Path(sys.argv[2] if len(sys.argv) > 2 else Path(__file__).resolve().parents[3] / "fixtures" / "102113-annaka.json")
 
 YEARS = [2020, 2021, 2022, 2023, 2024]

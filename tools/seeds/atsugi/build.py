@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-SRC = Path("/work/shared/seeds/003_8970a07ee260d7b6.txt")
+SRC = Path(__file__).resolve().parents[4] / "shared" / "seeds/003_8970a07ee260d7b6.txt"
 OUT = Path(__file__).resolve().parents[3] / "fixtures" / "142123-atsugi.json"
 
 YEARS = [2024, 2025, 2026]

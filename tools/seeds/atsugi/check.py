@@ -79,7 +79,8 @@ for m in ms:
 for st in strings(d):
     if re.search(r"<[^>]+>|&[a-z]+;", st):
         err(f"HTML in {st[:60]!r}")
-    if re.search(r"[¹²³]", st):
+    # A measure's notes quote its footnote with the mark, as the document prints it.
+    if re.search(r"[¹²³]", st) and not st.startswith(("¹", "²", "³")):
         err(f"footnote mark in {st[:60]!r}")
     if st != st.strip():
         err(f"untrimmed {st[:60]!r}")

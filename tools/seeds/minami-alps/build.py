@@ -7,8 +7,8 @@ import json
 import re
 from pathlib import Path
 
-SRC = Path("/work/shared/seeds/004_c5e0678bee15d5f0.txt")
-OUT = Path("/work/main/fixtures/192082-minami-alps.json")
+SRC = Path(__file__).resolve().parents[4] / "shared" / "seeds/004_c5e0678bee15d5f0.txt"
+OUT = Path(__file__).resolve().parents[3] / "fixtures/192082-minami-alps.json"
 
 LINES = SRC.read_text(encoding="utf-8").split("\n")
 

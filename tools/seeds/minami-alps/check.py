@@ -5,7 +5,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-data = json.loads(Path("/work/main/fixtures/192082-minami-alps.json").read_text(encoding="utf-8"))
+data = json.loads((Path(__file__).resolve().parents[3] / "fixtures/192082-minami-alps.json").read_text(encoding="utf-8"))
 problems = []
 
 paths = set()
@@ -70,7 +70,7 @@ print("pillar paths:", len(paths))
 print("problems:", problems or "none")
 
 # --- re-read the source: every character of every source data cell must be in the file
-SRC = Path("/work/shared/seeds/004_c5e0678bee15d5f0.txt").read_text(encoding="utf-8").split("\n")
+SRC = (Path(__file__).resolve().parents[4] / "shared" / "seeds/004_c5e0678bee15d5f0.txt").read_text(encoding="utf-8").split("\n")
 def norm(s):
     return re.sub(r"\s|<ul[^>]*>|・|●|【取組主管課】|【関係課等】|取組主管課等", "", s)
 allfile = norm("".join(s for _, s in strings(data)))

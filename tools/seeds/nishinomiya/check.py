@@ -6,7 +6,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-P = Path("/work/main/fixtures/282049-nishinomiya.json")
+P = Path(__file__).resolve().parents[3] / "fixtures/282049-nishinomiya.json"
 d = json.loads(P.read_text(encoding="utf-8"))
 errors = []
 

@@ -9,8 +9,8 @@ import json
 import re
 from pathlib import Path
 
-SRC = Path("/work/shared/seeds/000_edf98e7c29a73ecb.txt")
-OUT = Path("/work/main/fixtures/282049-nishinomiya.json")
+SRC = Path(__file__).resolve().parents[4] / "shared" / "seeds/000_edf98e7c29a73ecb.txt"
+OUT = Path(__file__).resolve().parents[3] / "fixtures/282049-nishinomiya.json"
 
 ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ"}
 NOVAL = {"—", "－", "-", ""}

@@ -3,8 +3,8 @@
 import json, re, sys
 from pathlib import Path
 
-SRC = Path("/work/shared/seeds/001_941e78c035cd2f32.txt")
-OUT = Path("/work/main/fixtures/352161-sanyo-onoda.json")
+SRC = Path(__file__).resolve().parents[4] / "shared" / "seeds/001_941e78c035cd2f32.txt"
+OUT = Path(__file__).resolve().parents[3] / "fixtures/352161-sanyo-onoda.json"
 
 lines = SRC.read_text(encoding="utf-8").split("\n")
 

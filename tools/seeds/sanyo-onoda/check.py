@@ -1,9 +1,10 @@
+from pathlib import Path
 """Checks for fixtures/352161-sanyo-onoda.json."""
 
 import json, re
 from collections import Counter
 
-d = json.load(open("/work/main/fixtures/352161-sanyo-onoda.json", encoding="utf-8"))
+d = json.load(open(Path(__file__).resolve().parents[3] / "fixtures/352161-sanyo-onoda.json", encoding="utf-8"))
 ok = True
 
 
