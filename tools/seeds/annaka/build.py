@@ -13,8 +13,16 @@ import re
 import sys
 from pathlib import Path
 
-SRC = Path(sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[4] / "shared" / "seeds/002_958463c6e2069eab.txt"))
-OUT = Path(sys.argv[2] if len(sys.argv) > 2 else Path(__file__).resolve().parents[3] / "fixtures" / "102113-annaka.json")
+SRC = Path(
+    sys.argv[1]
+    if len(sys.argv) > 1
+    else str(Path(__file__).resolve().parents[4] / "shared" / "seeds/002_958463c6e2069eab.txt")
+)
+OUT = Path(
+    sys.argv[2]
+    if len(sys.argv) > 2
+    else Path(__file__).resolve().parents[3] / "fixtures" / "102113-annaka.json"
+)
 
 YEARS = [2020, 2021, 2022, 2023, 2024]
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -32,6 +40,7 @@ def squash_latin(s: str) -> str:
 
 
 # ---------------------------------------------------------------- text cleaning
+
 
 def _split_ul(body: str) -> list[str]:
     body = body.strip()
@@ -71,7 +80,7 @@ def clean(cell: str) -> str:
     lines: list[str] = []
     pos = 0
     for m in re.finditer(r"<p>(.*?)</p>|<ul[^>]*>(.*?)(?=<ul[^>]*>|<p>|$)", s, flags=re.S):
-        before = s[pos:m.start()]
+        before = s[pos : m.start()]
         lines += _split_plain(before)
         if m.group(1) is not None:
             lines += _split_plain(m.group(1))
@@ -109,12 +118,20 @@ while True:
         continue
     m = re.match(r"^(\(\d\)) (.+)$", line)
     if m:
-        pillars[-1]["children"].append({"code": m.group(1), "title": squash_latin(m.group(2).strip()), "children": []})
+        pillars[-1]["children"].append(
+            {"code": m.group(1), "title": squash_latin(m.group(2).strip()), "children": []}
+        )
         continue
     m = re.match(rf"^([{MARKS}])(.+)\t(\d+)$", line)
     assert m, line
-    toc_measures.append((m.group(3), m.group(1), squash_latin(m.group(2).strip()),
-                         [pillars[-1]["code"], pillars[-1]["children"][-1]["code"]]))
+    toc_measures.append(
+        (
+            m.group(3),
+            m.group(1),
+            squash_latin(m.group(2).strip()),
+            [pillars[-1]["code"], pillars[-1]["children"][-1]["code"]],
+        )
+    )
 body_start = i
 
 # Sheets: each starts at a line "① title"
@@ -166,7 +183,6 @@ def year_cells(cells: list[str]) -> list[str]:
 def parse_sheet(lines: list[str]) -> dict:
     head = re.match(rf"^([{MARKS}]) (.+)$", lines[0])
     out = {"mark": head.group(1), "title": head.group(2).strip(), "rows": {}, "extra": []}
-    current = None
     for line in lines[1:]:
         if not line.strip():
             continue
@@ -175,26 +191,31 @@ def parse_sheet(lines: list[str]) -> dict:
         if lab.startswith("担当課"):
             rest = [c.strip() for c in cells[1:] if c.strip()]
             joined = " ".join(rest)
-            lead, _, related = re.split(r"(関\s*係\s*課)", joined, maxsplit=1) if re.search(r"関\s*係\s*課", joined) else (joined, "", "")
+            lead, _, related = (
+                re.split(r"(関\s*係\s*課)", joined, maxsplit=1)
+                if re.search(r"関\s*係\s*課", joined)
+                else (joined, "", "")
+            )
             out["lead"] = lead.strip()
             out["related"] = related.strip()
             continue
         if lab in ("現状と課題", "取組内容", "目標の状態"):
             out["rows"][lab] = cells[1] if len(cells) > 1 else ""
             out["rows"][lab + "_rest"] = cells[2:]
-            current = lab
             continue
         # yearly rows: skip leading label cells
         k = 0
         labs = []
-        while k < len(cells) and (label(cells[k]) in ROW_LABELS or (not cells[k].strip() and k < 2 and not labs)):
+        while k < len(cells) and (
+            label(cells[k]) in ROW_LABELS or (not cells[k].strip() and k < 2 and not labs)
+        ):
             if cells[k].strip():
                 labs.append(label(cells[k]))
             k += 1
         if labs and labs[-1] in ("進捗状況", "年度目標", "数値"):
             out["rows"][labs[-1]] = year_cells(cells[k:])
             continue
-        if labs and labs[-1] == "年度" or label(line).startswith("年次計画年度"):
+        if (labs and labs[-1] == "年度") or label(line).startswith("年次計画年度"):
             continue
         out["extra"].append(line)
     return out
@@ -206,42 +227,148 @@ parsed = [parse_sheet(s) for s in sheets]
 # per measure: list of indicators; "pattern" picks the value out of each 数値 cell.
 
 
-def ind(name, unit="", direction=None, baseline=None, baseline_fy=None, baseline_label=None,
-        pattern=None, target_2024=None, years_from=None, description=""):
-    return dict(name=name, unit=unit, direction=direction, baseline=baseline, baseline_fy=baseline_fy,
-                baseline_label=baseline_label, pattern=pattern, target_2024=target_2024,
-                years_from=years_from, description=description)
+def ind(
+    name,
+    unit="",
+    direction=None,
+    baseline=None,
+    baseline_fy=None,
+    baseline_label=None,
+    pattern=None,
+    target_2024=None,
+    years_from=None,
+    description="",
+):
+    return dict(
+        name=name,
+        unit=unit,
+        direction=direction,
+        baseline=baseline,
+        baseline_fy=baseline_fy,
+        baseline_label=baseline_label,
+        pattern=pattern,
+        target_2024=target_2024,
+        years_from=years_from,
+        description=description,
+    )
 
 
 INDICATORS = {
-    "1": [ind("HPアクセス数", "件", "increase", "456,456件", 2019, "R2.1.15現在",
-              r"HPアクセス数 (\S+)", "510,000件")],
-    "4": [ind("しみんの声回答発送まで", "日", "decrease", "平均19.1日", pattern=r"回答発送まで (\S+)")],
-    "5": [ind("女性参加率", "%", "increase", "29.2%", pattern=r"女性参加率 (\S+)", target_2024="36.0%")],
-    "8": [ind("里親となる登録団体数", "団体", "increase", "15団体 (321人)", pattern=r"^(\S+団体)$",
-              description="目標の数値：16団体 (320人)")],
+    "1": [
+        ind(
+            "HPアクセス数",
+            "件",
+            "increase",
+            "456,456件",
+            2019,
+            "R2.1.15現在",
+            r"HPアクセス数 (\S+)",
+            "510,000件",
+        )
+    ],
+    "4": [
+        ind("しみんの声回答発送まで", "日", "decrease", "平均19.1日", pattern=r"回答発送まで (\S+)")
+    ],
+    "5": [
+        ind(
+            "女性参加率", "%", "increase", "29.2%", pattern=r"女性参加率 (\S+)", target_2024="36.0%"
+        )
+    ],
+    "8": [
+        ind(
+            "里親となる登録団体数",
+            "団体",
+            "increase",
+            "15団体 (321人)",
+            pattern=r"^(\S+団体)$",
+            description="目標の数値：16団体 (320人)",
+        )
+    ],
     "11": [ind("成績反映", "%", None, "0%")],
-    "12": [ind("時間外", "人", "decrease", "23人", 2018, pattern=r"時間外(\S+人)", target_2024="0人"),
-           ind("年休取得", "日", "increase", "11.9日", 2018, pattern=r"年休取得(\S+日)", target_2024="15日")],
-    "14": [ind("大綱を知っている職員", "%", "increase", pattern=r"大綱を知っている職員 (\S+)"),
-           ind("内容を把握している職員", "%", "increase", pattern=r"内容を把握している職員 (\S+)")],
-    "16": [ind("次年度組織の方向性を確定する時期", "", "milestone", "3月", pattern=r"^(.+)$",
-               description="目標の数値：12月")],
-    "23": [ind("N年度決算分の公表時期", "", "milestone", "N年度決算分をN+2年6月に公表",
-               target_2024="N年度決算分をN+1年12月に公表")],
-    "24": [ind("収納率", "%", "increase", "95.45%", 2018, pattern=r"収納率：(\S+)", target_2024="97.50%")],
-    "25": [ind("一部税外債権における滞納処分件数", "件", "increase",
-               pattern=r"一部税外債権における滞納処分件数 (\S+)")],
-    "30": [ind("常勤医師", "人", "increase", "9人", pattern=r"常勤医師(\d+人)", target_2024="9人"),
-           ind("病床", "床", "decrease", "199床", pattern=r"病床(\d+床)", target_2024="149床"),
-           ind("稼働率", "%", "increase", "約54%", pattern=r"稼働率(約\d+%)", target_2024="約60%"),
-           ind("在院日数", "日", "increase", "26日", pattern=r"在院日数(\d+日)", target_2024="30日")],
-    "32": [ind("AI-OCR使用案件", "件", "increase", "0件", pattern=r"AI-OCR使用案件 (\S+)"),
-           ind("RPAの使用事務", "件", "increase", "0件", pattern=r"RPAの使用事務 (\S+)")],
-    "34": [ind("オンラインで可能な行政手続数", "件", "increase", "6件",
-               pattern=r"オンラインで可能な行政手続数 (\S+)", target_2024="14件")],
-    "35": [ind("オープンデータの公開数", "件", "increase", "0件", pattern=r"オープンデータの公開数 (\S+)",
-               target_2024="10件")],
+    "12": [
+        ind("時間外", "人", "decrease", "23人", 2018, pattern=r"時間外(\S+人)", target_2024="0人"),
+        ind(
+            "年休取得",
+            "日",
+            "increase",
+            "11.9日",
+            2018,
+            pattern=r"年休取得(\S+日)",
+            target_2024="15日",
+        ),
+    ],
+    "14": [
+        ind("大綱を知っている職員", "%", "increase", pattern=r"大綱を知っている職員 (\S+)"),
+        ind("内容を把握している職員", "%", "increase", pattern=r"内容を把握している職員 (\S+)"),
+    ],
+    "16": [
+        ind(
+            "次年度組織の方向性を確定する時期",
+            "",
+            "milestone",
+            "3月",
+            pattern=r"^(.+)$",
+            description="目標の数値：12月",
+        )
+    ],
+    "23": [
+        ind(
+            "N年度決算分の公表時期",
+            "",
+            "milestone",
+            "N年度決算分をN+2年6月に公表",
+            target_2024="N年度決算分をN+1年12月に公表",
+        )
+    ],
+    "24": [
+        ind(
+            "収納率",
+            "%",
+            "increase",
+            "95.45%",
+            2018,
+            pattern=r"収納率：(\S+)",
+            target_2024="97.50%",
+        )
+    ],
+    "25": [
+        ind(
+            "一部税外債権における滞納処分件数",
+            "件",
+            "increase",
+            pattern=r"一部税外債権における滞納処分件数 (\S+)",
+        )
+    ],
+    "30": [
+        ind("常勤医師", "人", "increase", "9人", pattern=r"常勤医師(\d+人)", target_2024="9人"),
+        ind("病床", "床", "decrease", "199床", pattern=r"病床(\d+床)", target_2024="149床"),
+        ind("稼働率", "%", "increase", "約54%", pattern=r"稼働率(約\d+%)", target_2024="約60%"),
+        ind("在院日数", "日", "increase", "26日", pattern=r"在院日数(\d+日)", target_2024="30日"),
+    ],
+    "32": [
+        ind("AI-OCR使用案件", "件", "increase", "0件", pattern=r"AI-OCR使用案件 (\S+)"),
+        ind("RPAの使用事務", "件", "increase", "0件", pattern=r"RPAの使用事務 (\S+)"),
+    ],
+    "34": [
+        ind(
+            "オンラインで可能な行政手続数",
+            "件",
+            "increase",
+            "6件",
+            pattern=r"オンラインで可能な行政手続数 (\S+)",
+            target_2024="14件",
+        )
+    ],
+    "35": [
+        ind(
+            "オープンデータの公開数",
+            "件",
+            "increase",
+            "0件",
+            pattern=r"オープンデータの公開数 (\S+)",
+            target_2024="10件",
+        )
+    ],
 }
 
 
@@ -255,11 +382,15 @@ def split_names(s: str) -> list[str]:
 # ---------------------------------------------------------------- measures
 
 measures = []
-for (code, mark, toc_title, path), p, lines in zip(toc_measures, parsed, sheets):
+for (code, mark, toc_title, path), p, lines in zip(toc_measures, parsed, sheets, strict=False):
     sheet_text = "\n".join(lines)
     assert p["mark"] == mark, (code, p["mark"], mark)
     title = p["title"]
-    assert squash_latin(title).replace(" ", "") == toc_title.replace(" ", ""), (code, title, toc_title)
+    assert squash_latin(title).replace(" ", "") == toc_title.replace(" ", ""), (
+        code,
+        title,
+        toc_title,
+    )
     rows = p["rows"]
     depts = [{"name": n, "role": "lead"} for n in split_names(p["lead"])]
     depts += [{"name": n, "role": "related"} for n in split_names(p.get("related", ""))]
@@ -277,14 +408,16 @@ for (code, mark, toc_title, path), p, lines in zip(toc_measures, parsed, sheets)
     if code == "6":
         # four cells for five years: R2 and R3 (検討) differ from R4.., whose two cells are equal;
         # so R4, R5 and R6 all read 「支援体制の整備」.
-        raw_goal_cells = [c.strip() for c in [l for l in lines if "年度目標" in l][0].split("\t")[2:]]
+        raw_goal_cells = [
+            c.strip() for c in next(l for l in lines if "年度目標" in l).split("\t")[2:]
+        ]
         assert len(raw_goal_cells) == 4 and raw_goal_cells[2] == raw_goal_cells[3]
         goals = [clean(c) for c in raw_goal_cells] + [clean(raw_goal_cells[3])]
     if code == "13":
         assert goals[4].startswith("・第3次行政改革大綱と実施計画の総括"), goals
     values = rows.get("数値", [""] * 5)
     targets = []
-    for fy, st, g in zip(YEARS, status, goals):
+    for fy, st, g in zip(YEARS, status, goals, strict=False):
         targets.append({"fiscal_year": fy, "status": st, "goal": g})
     indicators = []
     for spec in INDICATORS.get(code, []):
@@ -295,7 +428,7 @@ for (code, mark, toc_title, path), p, lines in zip(toc_measures, parsed, sheets)
         if spec["description"]:
             assert spec["description"].split("：", 1)[1] in sheet_text, (code, spec["description"])
         years = []
-        for fy, cell in zip(YEARS, values):
+        for fy, cell in zip(YEARS, values, strict=False):
             target = None
             if spec["pattern"] and cell:
                 m = re.search(spec["pattern"], cell.replace("・", " ").strip())
@@ -318,29 +451,34 @@ for (code, mark, toc_title, path), p, lines in zip(toc_measures, parsed, sheets)
             entry["baseline"] = b
         entry["years"] = years
         indicators.append(entry)
-    measures.append({
-        "code": code,
-        "sub_number": 1,
-        "mark": mark,
-        "title": title,
-        "pillar": path,
-        "departments": depts,
-        "current_situation": current,
-        "content": content,
-        "goal": goal,
-        "indicators": indicators,
-        "targets": targets,
-        "_extra": p["extra"],
-    })
+    measures.append(
+        {
+            "code": code,
+            "sub_number": 1,
+            "mark": mark,
+            "title": title,
+            "pillar": path,
+            "departments": depts,
+            "current_situation": current,
+            "content": content,
+            "goal": goal,
+            "indicators": indicators,
+            "targets": targets,
+            "_extra": p["extra"],
+        }
+    )
 
 # Anything not consumed by the parser must be indicator cells (現状の数値 / 目標の数値 lines).
 for m in measures:
     for l in m.pop("_extra"):
         text = l.strip()
-        ok = (not text or text in ("現状の数値", "目標の数値")
-              or any(i.get("baseline", {}).get("value", "\0") in text for i in m["indicators"])
-              or any(i["name"] in text for i in m["indicators"])
-              or text.startswith("N年度決算分"))
+        ok = (
+            not text
+            or text in ("現状の数値", "目標の数値")
+            or any(i.get("baseline", {}).get("value", "\0") in text for i in m["indicators"])
+            or any(i["name"] in text for i in m["indicators"])
+            or text.startswith("N年度決算分")
+        )
         assert ok, (m["code"], l)
 
 plan = {
@@ -370,7 +508,13 @@ plan["status_scheme"] = seen
 
 data = {
     "format": "reform-plan/1",
-    "municipality": {"code": "102113", "name": "安中市", "kana": "あんなかし", "prefecture": "群馬県", "slug": "annaka"},
+    "municipality": {
+        "code": "102113",
+        "name": "安中市",
+        "kana": "あんなかし",
+        "prefecture": "群馬県",
+        "slug": "annaka",
+    },
     "plan": plan,
     "pillars": pillars,
     "measures": measures,

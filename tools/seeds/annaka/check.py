@@ -5,7 +5,11 @@ import re
 import sys
 from pathlib import Path
 
-path = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[3] / "fixtures" / "102113-annaka.json")
+path = Path(
+    sys.argv[1]
+    if len(sys.argv) > 1
+    else Path(__file__).resolve().parents[3] / "fixtures" / "102113-annaka.json"
+)
 data = json.loads(path.read_text(encoding="utf-8"))
 errors = []
 
@@ -16,7 +20,7 @@ assert (mun["code"], mun["name"], mun["slug"]) == ("102113", "安中市", "annak
 
 # check digit of the local government code
 digits = [int(c) for c in mun["code"][:5]]
-check = (11 - sum(d * w for d, w in zip(digits, [6, 5, 4, 3, 2])) % 11) % 10
+check = (11 - sum(d * w for d, w in zip(digits, [6, 5, 4, 3, 2], strict=False)) % 11) % 10
 if check != int(mun["code"][5]):
     errors.append(f"check digit {check}")
 
@@ -36,7 +40,11 @@ for m in measures:
     if tuple(m["pillar"]) not in paths:
         errors.append(f"measure {m['code']}: pillar {m['pillar']} missing")
     used.add(tuple(m["pillar"]))
-    if not m["title"] or not m["departments"] or not any(d["role"] == "lead" for d in m["departments"]):
+    if (
+        not m["title"]
+        or not m["departments"]
+        or not any(d["role"] == "lead" for d in m["departments"])
+    ):
         errors.append(f"measure {m['code']}: title/lead")
     if [t["fiscal_year"] for t in m["targets"]] != [2020, 2021, 2022, 2023, 2024]:
         errors.append(f"measure {m['code']}: target years")
@@ -72,14 +80,27 @@ for m in measures:
     for t in m["targets"]:
         status_counts[t["status"] or "(空欄)"] = status_counts.get(t["status"] or "(空欄)", 0) + 1
 print("status counts:", status_counts)
-print("indicators:", sum(len(m["indicators"]) for m in measures),
-      "in", sum(1 for m in measures if m["indicators"]), "measures")
+print(
+    "indicators:",
+    sum(len(m["indicators"]) for m in measures),
+    "in",
+    sum(1 for m in measures if m["indicators"]),
+    "measures",
+)
 
 for m in measures:
     for ind in m["indicators"]:
         if ind["name"] == "女性参加率":
-            print("女性参加率 (measure", m["code"], m["mark"], m["pillar"], ") baseline", ind["baseline"]["value"],
-                  "targets", [(y["fiscal_year"], y["target"]) for y in ind["years"]])
+            print(
+                "女性参加率 (measure",
+                m["code"],
+                m["mark"],
+                m["pillar"],
+                ") baseline",
+                ind["baseline"]["value"],
+                "targets",
+                [(y["fiscal_year"], y["target"]) for y in ind["years"]],
+            )
 
 if errors:
     print("ERRORS:")

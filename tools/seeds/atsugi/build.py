@@ -159,7 +159,7 @@ for raw in lines[body_start + 1 :]:
             if d not in [x["name"] for x in m["departments"]]:
                 m["departments"].append({"name": d, "role": "lead"})
         years = []
-        for fy, cell in zip(YEARS, c[2:5]):
+        for fy, cell in zip(YEARS, c[2:5], strict=False):
             t = clean(cell)
             if re.fullmatch(r"[—―－-]+→", t):
                 t = "→"  # long drawn arrow, meaning "continues"
@@ -235,7 +235,7 @@ def unit_of(vals):
 for mm in measures:
     for ind in mm["indicators"]:
         b, ts = ind.pop("_baseline"), ind.pop("_targets")
-        u = unit_of([b] + ts)
+        u = unit_of([b, *ts])
         if u is None:
             ind["direction"] = "milestone"
             ind["unit"] = ""
@@ -244,7 +244,8 @@ for mm in measures:
             ind["unit"] = u
         ind["baseline"] = {"value": b, "label": "現状値"} if b else None
         ind["years"] = [
-            {"fiscal_year": fy, "target": t, "actual": None} for fy, t in zip(YEARS, ts)
+            {"fiscal_year": fy, "target": t, "actual": None}
+            for fy, t in zip(YEARS, ts, strict=False)
         ]
         # key order
         ind_sorted = {

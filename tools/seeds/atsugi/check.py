@@ -27,7 +27,7 @@ def strings(o):
 
 # municipality code check digit (JIS X 0402)
 code = d["municipality"]["code"]
-s = sum(int(c) * w for c, w in zip(code[:5], (6, 5, 4, 3, 2)))
+s = sum(int(c) * w for c, w in zip(code[:5], (6, 5, 4, 3, 2), strict=False))
 if (11 - s % 11) % 10 != int(code[5]):
     err(f"bad check digit {code}")
 

@@ -218,7 +218,7 @@ def main():
         rest = cs[di + 1 :]
         layout = LAYOUT.get(line, FULL)
         assert len(rest) == len(layout), (line, len(rest), rest)
-        f = dict(zip(layout, rest))
+        f = dict(zip(layout, rest, strict=False))
         assert f["grade"] in "ABCD" and len(f["grade"]) == 1, (line, f["grade"])
         if line == 75:
             f = dict(f)

@@ -31,7 +31,7 @@ paths = set()
 
 def walk(nodes, prefix):
     for n in nodes:
-        p = prefix + (n["code"],)
+        p = (*prefix, n["code"])
         paths.add(p)
         walk(n.get("children", []), p)
 

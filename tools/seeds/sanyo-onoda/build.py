@@ -1,6 +1,9 @@
 """Build fixtures/352161-sanyo-onoda.json from the 001 seed text (山陽小野田市)."""
 
-import json, re, sys
+import itertools
+import json
+import re
+import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[4] / "shared" / "seeds/001_941e78c035cd2f32.txt"
@@ -115,11 +118,11 @@ RELATED = {"関係各課", "その他公金収納課", "その他施設所管課
 # sheet values that differ from the summary table (kept as notes, see report)
 SHEET_NOTES = {}
 
-for s, e in zip(starts, starts[1:]):
+for s, e in itertools.pairwise(starts):
     block = list(range(s, e))
     head = cells(s)
     title = clean(head[1])
-    no = [x for x in head[2:] if x.strip()][0].strip()
+    no = next(x for x in head[2:] if x.strip()).strip()
     rows = {}
     for k in block:
         c = cells(k)
@@ -144,7 +147,7 @@ for s, e in zip(starts, starts[1:]):
     if not any(ch["code"] == p2 for ch in node["children"]):
         node["children"].append({"code": p2, "title": p2t, "children": []})
     else:
-        ch = [ch for ch in node["children"] if ch["code"] == p2][0]
+        ch = next(ch for ch in node["children"] if ch["code"] == p2)
         assert ch["title"] == p2t, (no, ch["title"], p2t)
 
     dept_text = clean(row("担当部署")[1])
@@ -160,9 +163,9 @@ for s, e in zip(starts, starts[1:]):
     current = clean(row("現状と課題")[1])
     goal = clean(row("目標")[1])
     # 協創: the 担い手 marks did not survive the extraction (all seven names are printed)
-    content_row = [
+    content_row = next(
         cells(k) for k in block if cells(k)[0] == "" and len(cells(k)) > 1 and cells(k)[1] == "内容"
-    ][0]
+    )
     co_text = clean(content_row[2])
 
     # indicator
@@ -203,10 +206,8 @@ for s, e in zip(starts, starts[1:]):
     # 年次計画
     steps = []
     k = rows["年次計画"][0] + 1
-    while (
-        k < e
-        and cells(k)[0] != ""
-        or (k < e and len(cells(k)) > 1 and cells(k)[1] in ("計画", "実績"))
+    while (k < e and cells(k)[0] != "") or (
+        k < e and len(cells(k)) > 1 and cells(k)[1] in ("計画", "実績")
     ):
         c = cells(k)
         if c[1] == "計画":
@@ -244,7 +245,7 @@ for s, e in zip(starts, starts[1:]):
             clean(cells(a)[1]) if len(cells(a)) > 1 else "",
             clean(cells(b)[1]) if len(cells(b)) > 1 else "",
         )
-        for a, b in zip(prog_rows, next_rows)
+        for a, b in zip(prog_rows, next_rows, strict=False)
     ]
     for idx, (pg, nx) in enumerate(pairs):
         if idx < len(steps):

@@ -1,10 +1,14 @@
 from pathlib import Path
+
 """Checks for fixtures/352161-sanyo-onoda.json."""
 
-import json, re
+import json
+import re
 from collections import Counter
 
-d = json.load(open(Path(__file__).resolve().parents[3] / "fixtures/352161-sanyo-onoda.json", encoding="utf-8"))
+d = json.load(
+    open(Path(__file__).resolve().parents[3] / "fixtures/352161-sanyo-onoda.json", encoding="utf-8")
+)
 ok = True
 
 
@@ -34,7 +38,7 @@ paths = set()
 
 def walk(nodes, prefix):
     for n in nodes:
-        p = prefix + [n["code"]]
+        p = [*prefix, n["code"]]
         paths.add(tuple(p))
         walk(n.get("children", []), p)
 
@@ -61,11 +65,11 @@ for m in d["measures"]:
 
 # spot values
 def ind(code):
-    return [m for m in d["measures"] if m["code"] == code][0]["indicators"][0]
+    return next(m for m in d["measures"] if m["code"] == code)["indicators"][0]
 
 
 def yv(i, fy, k):
-    return [y for y in i["years"] if y["fiscal_year"] == fy][0][k]
+    return next(y for y in i["years"] if y["fiscal_year"] == fy)[k]
 
 
 for code, base, act, tgt, dirn in [
@@ -106,7 +110,7 @@ for m in d["measures"]:
     for st in m["steps"]:
         if [y["fiscal_year"] for y in st["years"]] != [2019, 2020, 2021, 2022]:
             fail(f"step years {m['code']} {st['title']}")
-    if not [y for y in m["years"] if y["fiscal_year"] == 2020][0].get("do"):
+    if not next(y for y in m["years"] if y["fiscal_year"] == 2020).get("do"):
         fail(f"no do {m['code']}")
     for k in ("title", "status", "current_situation", "goal", "comprehensive_plan_position"):
         if not m.get(k):
