@@ -118,7 +118,15 @@ class EvaluationReviewForm(forms.ModelForm):
         return cleaned
 
 
-class EvaluationReviewMixin:
+class FiscalYearColumn:
+    """A change-list column showing 令和2年度（2020年度）, sortable by the year."""
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def year(self, obj) -> str:
+        return fiscal_year_display(obj.fiscal_year)
+
+
+class EvaluationReviewMixin(FiscalYearColumn):
     """Review actions on the evaluation admin: approve, return with a comment, bulk approve."""
 
     form = EvaluationReviewForm
@@ -164,10 +172,6 @@ class EvaluationReviewMixin:
             else ""
         )
         return format_html("{} ／ {} ／ {}{}", proposed, computed, final, flag)
-
-    @admin.display(description=_("年度"), ordering="fiscal_year")
-    def year(self, obj: Evaluation) -> str:
-        return fiscal_year_display(obj.fiscal_year)
 
     def has_change_permission(self, request, obj=None):
         # A published entry is locked until the office reopens the year.
@@ -217,17 +221,13 @@ class RoundForm(forms.ModelForm):
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
 
 
-class RoundAdminMixin:
+class RoundAdminMixin(FiscalYearColumn):
     form = RoundForm
     list_display = ["plan", "year", "deadline", "status"]
     list_filter = ["status", "plan__municipality"]
     list_select_related = ["plan"]
     readonly_fields = ["overview"]
     actions = ["remind_departments", "publish_reports", "reopen_years"]
-
-    @admin.display(description=_("年度"), ordering="fiscal_year")
-    def year(self, obj: Round) -> str:
-        return fiscal_year_display(obj.fiscal_year)
 
     def get_readonly_fields(self, request, obj=None):
         # The plan and year of an opened round do not change; its entries hang on them.
@@ -319,7 +319,7 @@ class ReportForm(forms.ModelForm):
         fields = ["plan", "fiscal_year", "note"]
 
 
-class ReportAdminMixin:
+class ReportAdminMixin(FiscalYearColumn):
     """Published reports are read-only; adding one publishes the year (a correction when the
     year was published before, which needs a note)."""
 
@@ -327,10 +327,6 @@ class ReportAdminMixin:
     list_display = ["plan", "year", "revision", "published_at", "published_by"]
     list_select_related = ["plan", "published_by"]
     list_filter = ["plan__municipality"]
-
-    @admin.display(description=_("年度"), ordering="fiscal_year")
-    def year(self, obj) -> str:
-        return fiscal_year_display(obj.fiscal_year)
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -856,6 +857,14 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {fiscal_year_display(self.fiscal_year)}"
+
+    def record_review(self, status: str, by) -> None:
+        """Move the entry to a review status as reviewer `by`. The version goes up, so a
+        form opened before the review refuses to overwrite it."""
+        self.review_status = status
+        self.reviewed_by = by
+        self.reviewed_at = timezone.now()
+        self.version += 1
 
     @property
     def editable_by_department(self) -> bool:

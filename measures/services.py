@@ -195,11 +195,8 @@ def return_entry(*, evaluation: Evaluation, by, comment: str) -> Evaluation:
     if not comment.strip():
         raise ValidationError("差し戻すときは、直してほしい点をコメントに書いてください。")
     _review_check(evaluation, Status.SUBMITTED, Status.APPROVED)
-    evaluation.review_status = Status.RETURNED
     evaluation.review_comment = comment.strip()
-    evaluation.reviewed_by = by
-    evaluation.reviewed_at = timezone.now()
-    evaluation.version += 1
+    evaluation.record_review(Status.RETURNED, by)
     evaluation.save()
     return evaluation
 
@@ -220,10 +217,7 @@ def approve_entry(
             f"確定した評価（{evaluation.final_grade}）が指標から算出した評価"
             f"（{evaluation.computed_grade}）と異なります。理由を書いてください。"
         )
-    evaluation.review_status = Status.APPROVED
-    evaluation.reviewed_by = by
-    evaluation.reviewed_at = timezone.now()
-    evaluation.version += 1
+    evaluation.record_review(Status.APPROVED, by)
     evaluation.full_clean()
     evaluation.save()
     return evaluation
