@@ -2,7 +2,7 @@
 with one public plan of 60 measures under three levels of pillars, 2 indicators per measure
 and 5 published fiscal years of evaluations with text of realistic length.
 
-Rows are written with bulk inserts and without history, which is what makes the size
+Rows are written with COPY (bulk inserts on SQLite) and without history, which is what makes the size
 reachable in minutes; it is test data, not a workflow.
 """
 
@@ -33,6 +33,18 @@ from municipalities.models import PREFECTURES, Department, Municipality
 
 FIRST_YEAR = 2020
 YEARS = 5
+DEPARTMENTS = (
+    "企画",
+    "財政",
+    "税務",
+    "人事",
+    "情報政策",
+    "市民",
+    "福祉",
+    "建設",
+    "教育総務",
+    "行政経営",
+)
 SENTENCES = [
     "事務事業の見直しを進め、業務の効率化と経費の削減を図った。",
     "関係課と連携し、市民サービスの向上に向けた検討を行った。",
@@ -47,22 +59,44 @@ def text(rng: random.Random, sentences: int) -> str:
     return "".join(rng.choice(SENTENCES) for _ in range(sentences))
 
 
-def insert(objs, model) -> None:
-    """Write rows whose keys nobody needs back: COPY on PostgreSQL, bulk insert elsewhere."""
+def insert(objs, model) -> list:
+    """Write rows and give each its key: on PostgreSQL the keys are drawn from the table's
+    sequence first and the rows written with COPY; elsewhere a bulk insert returns them."""
     objs = list(objs)
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=5000)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-        ) as copy,
-    ):
-        for obj in objs:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    if not objs or connection.vendor != "postgresql":
+        return model.objects.bulk_create(objs, batch_size=2000)
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = key
+        fields = meta.concrete_fields
+        # Plain values go to COPY as they are; only fields that fill or convert their value
+        # (auto_now dates, JSON) are prepared as a save would.
+        prepared = {
+            f.attname
+            for f in fields
+            if getattr(f, "auto_now", False)
+            or getattr(f, "auto_now_add", False)
+            or f.get_internal_type() == "JSONField"
+        }
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        f.get_db_prep_save(f.pre_save(obj, True), connection)
+                        if f.attname in prepared
+                        else getattr(obj, f.attname)
+                        for f in fields
+                    ]
+                )
+    return objs
 
 
 def codes(count: int):
@@ -99,6 +133,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{done:,}/{len(todo):,} 自治体（{time.perf_counter() - started:.0f} 秒）"
             )
+        with connection.cursor() as cursor:
+            # Statistics for the query planner, as a database in service has them.
+            cursor.execute("ANALYZE")
         self.stdout.write(
             f"完了: 取組 {Measure.objects.count():,}件、年度評価 {Evaluation.objects.count():,}件、"
             f"{time.perf_counter() - started:.0f} 秒"
@@ -106,156 +143,146 @@ class Command(BaseCommand):
 
     def write_batch(self, batch, measure_count, rng):
         now = timezone.now()
-        cities = Municipality.objects.bulk_create(
-            Municipality(
-                code=code, name=f"試験市{code}", prefecture=prefecture, slug=f"city-{code}"
-            )
-            for code, prefecture in batch
+        cities = insert(
+            [
+                Municipality(
+                    code=code, name=f"試験市{code}", prefecture=prefecture, slug=f"city-{code}"
+                )
+                for code, prefecture in batch
+            ],
+            Municipality,
         )
-        departments = Department.objects.bulk_create(
-            Department(municipality=city, name=f"{name}課")
-            for city in cities
-            for name in (
-                "企画",
-                "財政",
-                "税務",
-                "人事",
-                "情報政策",
-                "市民",
-                "福祉",
-                "建設",
-                "教育総務",
-                "行政経営",
-            )
+        departments = insert(
+            [
+                Department(municipality=city, name=f"{name}課")
+                for city in cities
+                for name in DEPARTMENTS
+            ],
+            Department,
         )
         by_city = {}
         for department in departments:
             by_city.setdefault(department.municipality_id, []).append(department)
-        plans = Plan.objects.bulk_create(
-            Plan(
-                municipality=city,
-                name="第1次行政改革実施計画",
-                framework_name="行政改革大綱",
-                first_fiscal_year=FIRST_YEAR,
-                last_fiscal_year=FIRST_YEAR + YEARS - 1,
-                level1_label="基本方針",
-                level2_label="取組の方針",
-                level3_label="取組の項目",
-                vision=text(rng, 3),
-                is_public=True,
-            )
-            for city in cities
+        plans = insert(
+            [
+                Plan(
+                    municipality=city,
+                    name="第1次行政改革実施計画",
+                    framework_name="行政改革大綱",
+                    first_fiscal_year=FIRST_YEAR,
+                    last_fiscal_year=FIRST_YEAR + YEARS - 1,
+                    level1_label="基本方針",
+                    level2_label="取組の方針",
+                    level3_label="取組の項目",
+                    vision=text(rng, 3),
+                    is_public=True,
+                )
+                for city in cities
+            ],
+            Plan,
         )
-        grades = Grade.objects.bulk_create(
-            Grade(plan=plan, order=i, code=code, label=code, min_ratio=ratio)
-            for plan in plans
-            for i, (code, ratio) in enumerate((("A", 1), ("B", 0.75), ("C", 0.5), ("D", None)))
+        grades = insert(
+            [
+                Grade(plan=plan, order=i, code=code, label=code, min_ratio=ratio)
+                for plan in plans
+                for i, (code, ratio) in enumerate((("A", 1), ("B", 0.75), ("C", 0.5), ("D", None)))
+            ],
+            Grade,
         )
         plan_grades = {}
         for grade in grades:
             plan_grades.setdefault(grade.plan_id, []).append(grade)
-        roots = Pillar.objects.bulk_create(
-            Pillar(plan=plan, code=str(i + 1), title=f"基本方針{i + 1}", level=1, order=i)
-            for plan in plans
-            for i in range(3)
+        roots = insert(
+            [
+                Pillar(plan=plan, code=str(i + 1), title=f"基本方針{i + 1}", level=1, order=i)
+                for plan in plans
+                for i in range(3)
+            ],
+            Pillar,
         )
-        middles = Pillar.objects.bulk_create(
-            Pillar(
-                plan_id=root.plan_id,
-                parent=root,
-                code=f"({j + 1})",
-                title=f"取組の方針{j + 1}",
-                level=2,
-                order=root.order * 10 + j,
-            )
-            for root in roots
-            for j in range(2)
+        middles = insert(
+            [
+                Pillar(
+                    plan_id=root.plan_id,
+                    parent=root,
+                    code=f"({j + 1})",
+                    title=f"取組の方針{j + 1}",
+                    level=2,
+                    order=root.order * 10 + j,
+                )
+                for root in roots
+                for j in range(2)
+            ],
+            Pillar,
         )
-        leaves = Pillar.objects.bulk_create(
-            Pillar(
-                plan_id=middle.plan_id,
-                parent=middle,
-                code="①②"[k],
-                title=f"取組の項目{k + 1}",
-                level=3,
-                order=middle.order * 10 + k,
-            )
-            for middle in middles
-            for k in range(2)
+        leaves = insert(
+            [
+                Pillar(
+                    plan_id=middle.plan_id,
+                    parent=middle,
+                    code="①②"[k],
+                    title=f"取組の項目{k + 1}",
+                    level=3,
+                    order=middle.order * 10 + k,
+                )
+                for middle in middles
+                for k in range(2)
+            ],
+            Pillar,
         )
         plan_leaves = {}
         for leaf in leaves:
             plan_leaves.setdefault(leaf.plan_id, []).append(leaf)
-        new_measures = Measure.objects.bulk_create(
-            Measure(
-                plan=plan,
-                pillar=plan_leaves[plan.pk][n % len(plan_leaves[plan.pk])],
-                code=str(n + 1),
-                title=f"取組{n + 1}：事務事業の見直し",
-                order=n,
-                continuity=rng.choice(["new", "continuing"]),
-                is_citywide=n % 7 == 0,
-                current_situation=text(rng, 3),
-                goal=text(rng, 1),
-                content=text(rng, 2),
-            )
-            for plan in plans
-            for n in range(measure_count)
+        new_measures = insert(
+            [
+                Measure(
+                    plan=plan,
+                    pillar=plan_leaves[plan.pk][n % len(plan_leaves[plan.pk])],
+                    code=str(n + 1),
+                    title=f"取組{n + 1}：事務事業の見直し",
+                    order=n,
+                    continuity=rng.choice(["new", "continuing"]),
+                    is_citywide=n % 7 == 0,
+                    current_situation=text(rng, 3),
+                    goal=text(rng, 1),
+                    content=text(rng, 2),
+                )
+                for plan in plans
+                for n in range(measure_count)
+            ],
+            Measure,
         )
         plan_city = {plan.pk: plan.municipality_id for plan in plans}
-        MeasureDepartment.objects.bulk_create(
-            MeasureDepartment(measure=m, department=by_city[plan_city[m.plan_id]][i % 10])
-            for i, m in enumerate(new_measures)
-        )
-        indicators = Indicator.objects.bulk_create(
-            Indicator(measure=m, name=f"指標{j + 1}", unit="件", order=j, direction="increase")
-            for m in new_measures
-            for j in range(2)
-        )
-        values = []
-        for indicator in indicators:
-            base = rng.randint(50, 500)
-            values.append(
-                IndicatorValue(
-                    indicator=indicator,
-                    kind="baseline",
-                    fiscal_year=FIRST_YEAR - 1,
-                    value=base,
-                    unit="件",
-                )
-            )
-            for y in range(YEARS):
-                year = FIRST_YEAR + y
-                values.append(
-                    IndicatorValue(
-                        indicator=indicator,
-                        kind="target",
-                        fiscal_year=year,
-                        value=base + 10 * (y + 1),
-                        unit="件",
-                    )
-                )
-                values.append(
-                    IndicatorValue(
-                        indicator=indicator,
-                        kind="actual",
-                        fiscal_year=year,
-                        value=base + rng.randint(0, 12) * (y + 1),
-                        unit="件",
-                    )
-                )
-        insert(values, IndicatorValue)
-        steps = Step.objects.bulk_create(Step(measure=m, title="取組の実施") for m in new_measures)
         insert(
-            (
+            [
+                MeasureDepartment(measure=m, department=by_city[plan_city[m.plan_id]][i % 10])
+                for i, m in enumerate(new_measures)
+            ],
+            MeasureDepartment,
+        )
+        indicators = insert(
+            [
+                Indicator(measure=m, name=f"指標{j + 1}", unit="件", order=j, direction="increase")
+                for m in new_measures
+                for j in range(2)
+            ],
+            Indicator,
+        )
+        insert(
+            [value for indicator in indicators for value in indicator_values(indicator, rng)],
+            IndicatorValue,
+        )
+        steps = insert([Step(measure=m, title="取組の実施") for m in new_measures], Step)
+        insert(
+            [
                 StepYear(step=s, fiscal_year=FIRST_YEAR + y, planned="実施", actual="実施")
                 for s in steps
                 for y in range(YEARS)
-            ),
+            ],
             StepYear,
         )
         insert(
-            (
+            [
                 EffectAmount(
                     measure=m,
                     fiscal_year=FIRST_YEAR + y,
@@ -264,11 +291,11 @@ class Command(BaseCommand):
                 )
                 for m in new_measures
                 for y in range(YEARS)
-            ),
+            ],
             EffectAmount,
         )
         insert(
-            (
+            [
                 Evaluation(
                     measure=m,
                     fiscal_year=FIRST_YEAR + y,
@@ -282,16 +309,44 @@ class Command(BaseCommand):
                 )
                 for m in new_measures
                 for y in range(YEARS)
-            ),
+            ],
             Evaluation,
         )
         last_year = FIRST_YEAR + YEARS - 1
-        Report.objects.bulk_create(
-            Report(
-                plan=plan,
-                fiscal_year=last_year,
-                published_at=now,
-                content={**plan_document(plan, published_only=True), "fiscal_year": last_year},
-            )
-            for plan in plan_queryset().filter(pk__in=[p.pk for p in plans])
+        insert(
+            [
+                Report(
+                    plan=plan,
+                    fiscal_year=last_year,
+                    published_at=now,
+                    content={**plan_document(plan, published_only=True), "fiscal_year": last_year},
+                )
+                for plan in plan_queryset().filter(pk__in=[p.pk for p in plans])
+            ],
+            Report,
         )
+
+
+def indicator_values(indicator: Indicator, rng: random.Random) -> list[IndicatorValue]:
+    """A baseline the year before the plan, then a target and an actual for every year."""
+    base = rng.randint(50, 500)
+    values = [
+        IndicatorValue(
+            indicator=indicator, kind="baseline", fiscal_year=FIRST_YEAR - 1, value=base, unit="件"
+        )
+    ]
+    for y in range(YEARS):
+        for kind, value in (
+            ("target", base + 10 * (y + 1)),
+            ("actual", base + rng.randint(0, 12) * (y + 1)),
+        ):
+            values.append(
+                IndicatorValue(
+                    indicator=indicator,
+                    kind=kind,
+                    fiscal_year=FIRST_YEAR + y,
+                    value=value,
+                    unit="件",
+                )
+            )
+    return values
