@@ -46,6 +46,7 @@ from measures.models import (
 )
 from measures.text_cleaning import clean_text
 from measures.values import YEN_MULTIPLIERS, Quantity, parse_value
+from municipalities import content_version
 from municipalities.codes import is_valid_code
 from municipalities.models import Department, Municipality
 
@@ -1220,11 +1221,13 @@ def import_plan_document(
     middleware), as for any other change.
     """
     summary = ImportSummary(dry_run=dry_run)
-    with transaction.atomic():
+    with transaction.atomic(), content_version.batch():
         reader = _Reader(document, publish=publish, summary=summary, municipality=municipality)
         plan = reader.read()
         if reader.issues:
             raise PlanImportError(reader.issues)
+        if plan is not None:
+            content_version.changed([plan.municipality_id])  # bulk writes send no signals
         if publish and plan is not None and not plan.is_public:
             plan.is_public = True
             plan.save(update_fields=["is_public"])

@@ -29,6 +29,7 @@ from measures.models import (
     StepYear,
 )
 from measures.values import Quantity
+from municipalities import content_version
 
 Status = Evaluation.ReviewStatus
 
@@ -59,6 +60,7 @@ def prefilled_plan_text(measure: Measure, fiscal_year: int) -> str:
 
 
 @transaction.atomic
+@content_version.batch()
 def open_round(*, plan: Plan, fiscal_year: int, deadline: datetime.date, by) -> Round:
     """Open a fiscal year for entry: every measure gets its evaluation for the year, with
     Plan prefilled from the year's target and the steps' planned text. Evaluations that
@@ -85,6 +87,7 @@ def open_round(*, plan: Plan, fiscal_year: int, deadline: datetime.date, by) -> 
         if measure.pk not in existing
     ]
     bulk_create_with_history(new, Evaluation, batch_size=500, default_user=by)
+    content_version.changed([plan.municipality_id])  # bulk writes send no signals
     return round_
 
 
@@ -110,6 +113,7 @@ def round_for(evaluation: Evaluation) -> Round | None:
 
 
 @transaction.atomic
+@content_version.batch()
 def save_entry(
     *, evaluation_id: int, version: int, data: EntryData, by, submit: bool = False
 ) -> Evaluation:
@@ -223,6 +227,7 @@ def approve_entry(
     return evaluation
 
 
+@content_version.batch()
 def bulk_approve(*, evaluations, by) -> tuple[int, list[str]]:
     """Approve each submitted entry that can be approved as it is; report the others."""
     approved, skipped = 0, []
@@ -236,6 +241,7 @@ def bulk_approve(*, evaluations, by) -> tuple[int, list[str]]:
 
 
 @transaction.atomic
+@content_version.batch()
 def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
     """Publish the year's progress report as a frozen revision and lock the year's entries.
 
@@ -262,6 +268,7 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
         evaluation.version += 1
         evaluation.save()
     Round.objects.filter(plan=plan, fiscal_year=fiscal_year).update(status=Round.Status.PUBLISHED)
+    content_version.changed([plan.municipality_id])
     content = plan_document(plan_queryset().get(pk=plan.pk), published_only=True)
     content["fiscal_year"] = fiscal_year
     report = Report(
@@ -314,6 +321,7 @@ def record_publication(*, plan: Plan, by=None, note: str = "") -> list[Report]:
 
 
 @transaction.atomic
+@content_version.batch()
 def reopen_year(*, plan: Plan, fiscal_year: int, by) -> int:
     """Unlock a published year for correction: its entries become approved again, so the
     reform office can change them or return them to their departments; the published
@@ -327,6 +335,7 @@ def reopen_year(*, plan: Plan, fiscal_year: int, by) -> int:
         evaluation.save()
         count += 1
     Round.objects.filter(plan=plan, fiscal_year=fiscal_year).update(status=Round.Status.OPEN)
+    content_version.changed([plan.municipality_id])
     return count
 
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.codes import validate_code
+from municipalities.content_version import new_token
 from municipalities.scoping import ScopedQuerySet
 
 PREFECTURES = [
@@ -33,6 +34,8 @@ class Municipality(models.Model):
     )
     slug = models.SlugField(_("URL名"), max_length=50, unique=True)
     website = models.URLField(_("ウェブサイト"), blank=True)
+    # Changes with every change to the municipality's data (municipalities.content_version).
+    content_version = models.CharField(max_length=32, default=new_token, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 

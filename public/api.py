@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from measures.exporting import LICENCE, plan_document, plan_queryset
 from public import published
+from public.page_cache import cached_page, of_all, of_municipality_code, of_plan
 
 
 def _json(data, status=200) -> JsonResponse:
@@ -24,6 +25,7 @@ def _plan_summary(request: HttpRequest, plan) -> dict:
     }
 
 
+@cached_page(of_all)
 def municipalities(request: HttpRequest) -> JsonResponse:
     plans = published.public_plans().order_by("municipality__code", "pk")
     grouped: dict[int, dict] = {}
@@ -43,6 +45,7 @@ def municipalities(request: HttpRequest) -> JsonResponse:
     return _json({"licence": LICENCE, "municipalities": list(grouped.values())})
 
 
+@cached_page(of_municipality_code)
 def municipality(request: HttpRequest, code: str) -> JsonResponse:
     city = get_object_or_404(published.public_municipalities(), code=code)
     plans = published.public_plans().filter(municipality=city).order_by("pk")
@@ -63,10 +66,12 @@ def _document(pk: int) -> dict:
     return plan_document(plan, published_only=True)
 
 
+@cached_page(of_plan)
 def plan(request: HttpRequest, pk: int) -> JsonResponse:
     return _json(_document(pk))
 
 
+@cached_page(of_plan)
 def measures(request: HttpRequest, pk: int) -> JsonResponse:
     document = _document(pk)
     return _json(

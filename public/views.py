@@ -12,17 +12,20 @@ from measures.values import format_number
 from public import published
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
+from public.page_cache import cached_page, of_all, of_municipality
 from public.statistics import effect_rows, grade_rows, year_grade
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
 
 
+@cached_page(of_all)
 def home(request: HttpRequest) -> HttpResponse:
     municipalities = published.public_municipalities().order_by("code")
     return render(request, "public/home.html", {"municipalities": municipalities})
 
 
+@cached_page(of_municipality)
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_object_or_404(published.public_municipalities(), slug=slug)
     plans = published.public_plans().filter(municipality=city).order_by("-last_fiscal_year", "name")
@@ -48,6 +51,7 @@ def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
     return year if year in years else (years[-1] if years else None)
 
 
+@cached_page(of_municipality)
 def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan, years = context["plan"], context["years"]
@@ -98,6 +102,7 @@ def _latest(measure: Measure):
     return measure.published[-1] if measure.published else None
 
 
+@cached_page(of_municipality)
 def pillar(request: HttpRequest, slug: str, pk: int, pillar_pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan = context["plan"]
@@ -118,6 +123,7 @@ def pillar(request: HttpRequest, slug: str, pk: int, pillar_pk: int) -> HttpResp
     return render(request, "public/pillar.html", context)
 
 
+@cached_page(of_municipality)
 def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan, years = context["plan"], context["years"]
@@ -172,6 +178,7 @@ def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpRe
     return render(request, "public/measure.html", context)
 
 
+@cached_page(of_municipality)
 def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan, years = context["plan"], context["years"]
@@ -195,6 +202,7 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "public/search.html", context)
 
 
+@cached_page(of_municipality)
 def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan = context["plan"]
@@ -274,6 +282,7 @@ def _text(value) -> str:
     return ""
 
 
+@cached_page(of_municipality)
 def download(request: HttpRequest, slug: str, pk: int, file_format: str) -> HttpResponse:
     if file_format not in FORMATS:
         raise Http404

@@ -1,5 +1,5 @@
 """Every public page and API endpoint makes the same number of queries with 10 measures and
-with 1,000."""
+with 1,000, when it is rendered and when it comes from the page cache."""
 
 from django.db import connection
 from django.test import TestCase
@@ -21,6 +21,7 @@ from measures.models import (
 from measures.services import record_publication
 from measures.tests.factories import make_grades, make_plan
 from municipalities.tests.base import make_department, make_municipality
+from public.page_cache import page_cache
 
 
 def build_plan(size: int, code: str, name: str, prefecture: str, slug: str):
@@ -100,18 +101,27 @@ class PublicQueryCountTests(TestCase):
             "download json": reverse("public:download", args=[slug, plan.pk, "json"]),
         }
 
-    def counts(self, built) -> dict[str, int]:
-        result = {}
+    def counts(self, built) -> tuple[dict[str, int], dict[str, int]]:
+        rendered, cached = {}, {}
         for name, url in self.urls(*built).items():
-            with CaptureQueriesContext(connection) as queries:
-                response = self.client.get(url)
-            self.assertEqual(response.status_code, 200, url)
-            result[name] = len(queries)
-        return result
+            page_cache().clear()
+            for result in (rendered, cached):
+                with CaptureQueriesContext(connection) as queries:
+                    response = self.client.get(url)
+                self.assertEqual(response.status_code, 200, url)
+                result[name] = len(queries)
+        return rendered, cached
 
     def test_query_counts_are_the_same_for_10_and_1000_measures(self):
-        small, large = self.counts(self.small), self.counts(self.large)
+        (small, small_cached), (large, large_cached) = (
+            self.counts(self.small),
+            self.counts(self.large),
+        )
         self.assertEqual(small, large)
-        # plan page: plan, published years, measures, department links, evaluations,
-        # indicators, values, effects, pillars (roots), pillars (tree), grades, sections
-        self.assertLessEqual(large["plan"], 14)
+        self.assertEqual(small_cached, large_cached)
+        # plan page: content version, plan, published years, measures, department links,
+        # evaluations, effects, pillars (roots), pillars (tree), grades, sections
+        self.assertLessEqual(large["plan"], 12)
+        # From the cache, every page asks only for its municipality's content version
+        # (every municipality's, for the lists of them all).
+        self.assertEqual(set(large_cached.values()), {1})

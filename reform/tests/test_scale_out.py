@@ -57,6 +57,27 @@ class RedisCacheTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.client.get(reverse("measures:entry_list")).status_code, 200)
 
+    def test_public_pages_are_cached_in_redis_and_follow_changes(self):
+        import redis
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from measures.importing import import_plan_document
+        from measures.tests.documents import small_document
+
+        plan = import_plan_document(small_document(), publish=True).plan
+        url = reverse("public:plan", args=[plan.municipality.slug, plan.pk])
+        self.client.get(url)
+        prefix = REDIS_CACHE["default"]["KEY_PREFIX"]
+        stored = redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*page:*")
+        self.assertEqual(len(stored), 1)
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(url)
+        self.assertEqual(len(queries), 1)
+        plan.vision = "共有キャッシュを通る新しい将来像"
+        plan.save()
+        self.assertContains(self.client.get(url), "共有キャッシュを通る新しい将来像")
+
 
 class SettingsTests(TestCase):
     def test_cache_url_selects_redis_and_a_bad_one_stops_start_up(self):

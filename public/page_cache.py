@@ -1,0 +1,137 @@
+"""Whole-page caching of what citizens read.
+
+A public page is built from one municipality's data, so it is cached under that
+municipality's content version (municipalities.content_version), which changes in the same
+transaction as any change to the data: a cached page is never stale, and nothing has to be
+deleted when data changes. The key also holds the language, the full address and a
+fingerprint of the code that renders pages, so a deployment never serves pages rendered by
+the code it replaced.
+
+Only anonymous GET and HEAD requests use the cache (signed-in staff see their own
+navigation), and only answers with status 200 are kept. The language switch's CSRF token
+differs per visitor: the cached page holds a placeholder, and every answer gets the
+visitor's own token.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import cache, wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+from municipalities.models import Municipality
+
+CSRF_PLACEHOLDER = "csrf-token-of-this-visitor"
+# Headers a view sets that belong to the page (and not to one visitor or the middleware).
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Licence", "Access-Control-Allow-Origin")
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the templates, translations and Python code that render the pages."""
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=8)
+    sources = [
+        *base.glob("templates/**/*.html"),
+        *base.glob("locale/**/*.mo"),
+        *(
+            path
+            for app in ("reform", "municipalities", "measures", "public")
+            for path in base.glob(f"{app}/**/*.py")
+            if "tests" not in path.parts
+        ),
+    ]
+    for path in sorted(sources):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def csrf_placeholder(request: HttpRequest) -> dict:
+    """Context processor: pages being rendered for the cache get a placeholder token."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "for_page_cache", False) else {}
+
+
+def cached_page(versions: Callable[..., list[str]]):
+    """Cache the view's answers under the content versions `versions(**view_kwargs)` names.
+
+    An empty list (no such municipality) leaves the answer to the view, uncached.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
+            if (
+                request.method not in ("GET", "HEAD")
+                or not settings.PAGE_CACHE_SECONDS
+                or request.user.is_authenticated
+            ):
+                return view(request, **kwargs)
+            tokens = versions(**kwargs)
+            if not tokens:
+                return view(request, **kwargs)
+            key = page_key(request, tokens)
+            stored = page_cache().get(key)
+            if stored is None:
+                request.for_page_cache = True
+                response = view(request, **kwargs)
+                request.for_page_cache = False
+                if response.status_code != 200 or response.streaming or response.cookies:
+                    return _with_token(request, response)
+                stored = (
+                    response.content,
+                    {name: response[name] for name in KEPT_HEADERS if name in response},
+                )
+                page_cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
+            content, headers = stored
+            return _with_token(request, HttpResponse(content, headers=headers))
+
+        return wrapper
+
+    return decorator
+
+
+def page_key(request: HttpRequest, tokens: list[str]) -> str:
+    # The whole address with scheme and host: the API's answers hold absolute links.
+    address = hashlib.blake2b(request.build_absolute_uri().encode(), digest_size=16).hexdigest()
+    versions = tokens[0] if len(tokens) == 1 else _digest(tokens)
+    return f"page:{code_fingerprint()}:{request.LANGUAGE_CODE}:{versions}:{address}"
+
+
+def _digest(tokens: list[str]) -> str:
+    return hashlib.blake2b("".join(tokens).encode(), digest_size=16).hexdigest()
+
+
+def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in response.content:
+        response.content = response.content.replace(placeholder, get_token(request).encode())
+    return response
+
+
+# The content versions each kind of page depends on.
+
+
+def of_municipality(*, slug: str, **kwargs) -> list[str]:
+    return list(Municipality.objects.filter(slug=slug).values_list("content_version", flat=True))
+
+
+def of_municipality_code(*, code: str, **kwargs) -> list[str]:
+    return list(Municipality.objects.filter(code=code).values_list("content_version", flat=True))
+
+
+def of_plan(*, pk: int, **kwargs) -> list[str]:
+    return list(Municipality.objects.filter(plans=pk).values_list("content_version", flat=True))
+
+
+def of_all(**kwargs) -> list[str]:
+    """Every municipality's version, for pages that list them all."""
+    return list(Municipality.objects.order_by("pk").values_list("content_version", flat=True))
