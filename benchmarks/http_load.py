@@ -2,9 +2,14 @@
 concurrent connections; prints requests/s, p50/p95/p99 latency and errors per page, each
 also as a ratio to a static file served by whitenoise and to the smallest Django view.
 
+Two passes: with the page cache as deployed (each page is rendered once per content
+version, then served from the cache), and with it off (PAGE_CACHE_SECONDS=0), which is
+what a page nobody has asked for since the last change costs. Set CACHE_URL to run the
+app servers on a shared Redis cache instead of each worker's local memory.
+
     apt-get install wrk
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_scale \\
-        .venv/bin/python manage.py generate_scale_data          # once, about 25 minutes
+        .venv/bin/python manage.py generate_scale_data          # once, about 5 minutes
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_scale \\
         .venv/bin/python benchmarks/http_load.py [--seconds 20] [--connections 50]
 
@@ -19,12 +24,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 PORT = 8811
+# The two limits every page is compared with.
+LIMITS = ("static file (whitenoise)", "minimal Django view")
 
 
 def pick_urls() -> dict[str, str]:
@@ -82,32 +90,8 @@ def run_wrk(url: str, seconds: int, connections: int) -> dict:
     return data
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=5)
-    args = parser.parse_args()
-    if "DATABASE_URL" not in os.environ:
-        sys.exit("Set DATABASE_URL to the database loaded with generate_scale_data.")
-    env = {
-        **os.environ,
-        "SECRET_KEY": os.environ.get(
-            "SECRET_KEY", "benchmark-only-secret-key-not-for-production-use"
-        ),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update({k: env[k] for k in ("SECRET_KEY", "ALLOWED_HOSTS", "LOG_LEVEL")})
-    urls = pick_urls()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
+@contextmanager
+def gunicorn(env: dict, args):
     server = subprocess.Popen(
         [
             str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
@@ -116,8 +100,8 @@ def main() -> None:
             "reform.wsgi",
             "--bind",
             f"127.0.0.1:{PORT}",
-            "--workers",
-            str(args.workers),
+            *(["--workers", str(args.workers)] if args.workers else []),
+            *(["--threads", str(args.threads)] if args.threads else []),
             "--access-logfile",
             "/dev/null",
         ],
@@ -134,22 +118,28 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
-        results = {}
-        for name, path in urls.items():
-            url = f"http://127.0.0.1:{PORT}{quote(path, safe='/?=&')}"
-            run_wrk(url, 3, args.connections)  # warm up
-            results[name] = run_wrk(url, args.seconds, args.connections)
-            r = results[name]
-            print(
-                f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, "
-                f"p99 {r['p99_ms']:.1f} ms, errors {r['errors']}",
-                flush=True,
-            )
+        yield
     finally:
         server.terminate()
         server.wait(timeout=30)
-    static, minimal = results["static file (whitenoise)"], results["minimal Django view"]
-    print()
+
+
+def measure(urls: dict[str, str], args) -> dict[str, dict]:
+    results = {}
+    for name, path in urls.items():
+        url = f"http://127.0.0.1:{PORT}{quote(path, safe='/?=&')}"
+        run_wrk(url, 3, args.connections)  # warm up
+        results[name] = r = run_wrk(url, args.seconds, args.connections)
+        print(
+            f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, "
+            f"p99 {r['p99_ms']:.1f} ms, errors {r['errors']}",
+            flush=True,
+        )
+    return results
+
+
+def table(title: str, results: dict[str, dict], static: dict, minimal: dict) -> None:
+    print(f"\n{title}\n")
     print(
         "| page | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs static | req/s vs minimal view |"
     )
@@ -159,9 +149,74 @@ def main() -> None:
             f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
             f"{r['errors']} | {r['rps'] / static['rps']:.2f} | {r['rps'] / minimal['rps']:.2f} |"
         )
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024**2:.0f} GiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py")
+    parser.add_argument("--only", nargs="*", help="page names to run (default: all)")
+    parser.add_argument(
+        "--no-rendered", action="store_true", help="skip the pass with the page cache off"
+    )
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        sys.exit("Set DATABASE_URL to the database loaded with generate_scale_data.")
+    env = {
+        **os.environ,
+        "SECRET_KEY": os.environ.get(
+            "SECRET_KEY", "benchmark-only-secret-key-not-for-production-use"
+        ),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update({k: env[k] for k in ("SECRET_KEY", "ALLOWED_HOSTS", "LOG_LEVEL")})
+    urls = {
+        name: path
+        for name, path in pick_urls().items()
+        if not args.only or name in args.only or name in LIMITS
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
+    print("== page cache on (a page is rendered once per content version)", flush=True)
+    with gunicorn(env, args):
+        cached = measure(urls, args)
+    static, minimal = (cached[name] for name in LIMITS)
+    rendered = {}
+    if not args.no_rendered:
+        print("== page cache off (PAGE_CACHE_SECONDS=0: every request renders)", flush=True)
+        pages = {name: path for name, path in urls.items() if name not in LIMITS}
+        with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, args):
+            rendered = measure(pages, args)
+    table("Page cache on", cached, static, minimal)
+    if rendered:
+        table("Page cache off: every request renders its page", rendered, static, minimal)
     print(
-        f"\n{args.connections} connections, {args.seconds} s per page, gunicorn {args.workers} workers, "
-        f"{os.cpu_count()} cores; URLs: " + json.dumps(urls, ensure_ascii=False)
+        f"\n{machine()}; {args.connections} connections, {args.seconds} s per page after 3 s "
+        f"warm-up; gunicorn workers {args.workers or 'default'}, threads "
+        f"{args.threads or 'default'}; cache {os.environ.get('CACHE_URL') or 'local memory'}; "
+        "URLs: " + json.dumps(urls, ensure_ascii=False)
     )
 
 
