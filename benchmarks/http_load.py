@@ -118,7 +118,7 @@ def gunicorn(env: dict, args):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
-        yield
+        yield server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -136,6 +136,17 @@ def measure(urls: dict[str, str], args) -> dict[str, dict]:
             flush=True,
         )
     return results
+
+
+def resident_mb(master: int) -> float:
+    """Resident memory of the gunicorn master and its workers, in MB."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in [master, *map(int, children)]:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
 def table(title: str, results: dict[str, dict], static: dict, minimal: dict) -> None:
@@ -200,18 +211,24 @@ def main() -> None:
         check=True,
     )
     print("== page cache on (a page is rendered once per content version)", flush=True)
-    with gunicorn(env, args):
+    with gunicorn(env, args) as master:
         cached = measure(urls, args)
+        memory = {"page cache on": resident_mb(master)}
     static, minimal = (cached[name] for name in LIMITS)
     rendered = {}
     if not args.no_rendered:
         print("== page cache off (PAGE_CACHE_SECONDS=0: every request renders)", flush=True)
         pages = {name: path for name, path in urls.items() if name not in LIMITS}
-        with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, args):
+        with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, args) as master:
             rendered = measure(pages, args)
+            memory["page cache off"] = resident_mb(master)
     table("Page cache on", cached, static, minimal)
     if rendered:
         table("Page cache off: every request renders its page", rendered, static, minimal)
+    print(
+        "\ngunicorn resident memory after the pass (master and workers): "
+        + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items())
+    )
     print(
         f"\n{machine()}; {args.connections} connections, {args.seconds} s per page after 3 s "
         f"warm-up; gunicorn workers {args.workers or 'default'}, threads "

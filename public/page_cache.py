@@ -82,8 +82,11 @@ def cached_page(versions: Callable[..., list[str]]):
             stored = page_cache().get(key)
             if stored is None:
                 request.for_page_cache = True
-                response = view(request, **kwargs)
-                request.for_page_cache = False
+                try:
+                    response = view(request, **kwargs)
+                finally:
+                    # An error page rendered after the view raised gets a real token.
+                    request.for_page_cache = False
                 if response.status_code != 200 or response.streaming or response.cookies:
                     return _with_token(request, response)
                 stored = (

@@ -102,6 +102,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
             + "?layout=pdca",
             "api docs": reverse("public:api_docs"),
             "login": reverse("login"),
+            "not found": "/m/no-such-municipality/",
         }
 
 
