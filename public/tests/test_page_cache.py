@@ -121,6 +121,8 @@ class PageCacheTests(TestCase):
         response, queries = self.get(missing)
         self.assertEqual(response.status_code, 404)
         self.assertGreater(queries, 1)
+        # The error page's language switch carries the visitor's token, not the placeholder.
+        self.assertRegex(response.content.decode(), r'csrfmiddlewaretoken" value="\w{64}"')
         self.assertEqual(
             self.client.get(reverse("public:municipality", args=["nowhere"])).status_code, 404
         )
