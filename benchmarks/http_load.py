@@ -48,7 +48,9 @@ def pick_urls() -> dict[str, str]:
     ids = list(Plan.objects.public().values_list("pk", flat=True))
     plan = Plan.objects.select_related("municipality").get(pk=rng.choice(ids))
     slug = plan.municipality.slug
-    measure = Measure.objects.filter(plan=plan).order_by("?").first()
+    measure = Measure.objects.get(
+        pk=rng.choice(list(Measure.objects.filter(plan=plan).values_list("pk", flat=True)))
+    )
     year = (
         Report.objects.filter(plan=plan)
         .order_by("-fiscal_year")

@@ -6,11 +6,15 @@ evaluation when it is published; an actual value, a step's result or an effect r
 for a published year (or from before the plan began, as the published plan itself shows).
 """
 
+from dataclasses import dataclass, field
+
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from measures.models import (
+    EffectAmount,
     Evaluation,
+    Grade,
     Indicator,
     IndicatorValue,
     Measure,
@@ -57,43 +61,128 @@ def published_evaluations(plan: Plan):
     )
 
 
-def measures_for_public(plan: Plan, years: list[int], *, details: bool = True):
-    """The plan's measures with what public pages show, in a fixed number of queries.
-
-    With details (the measure page) every indicator with its visible values; without, only
-    what lists and statistics need: departments, published grades and the year's texts,
-    and effect amounts.
-    """
-    queryset = (
-        Measure.objects.filter(plan=plan)
-        .select_related("pillar")
-        .prefetch_related(
-            Prefetch(
-                "department_links",
-                queryset=MeasureDepartment.objects.select_related("department"),
-            ),
-            "effects",
-        )
-        .order_by("order", "pk")
-    )
-    evaluations = published_evaluations(plan).order_by("fiscal_year")
-    if not details:
-        # Lists and statistics need the grades and the Do text, not the other long texts.
-        evaluations = evaluations.defer("plan_text", "check_text", "action_text", "override_reason")
-    queryset = queryset.prefetch_related(
-        Prefetch("evaluations", queryset=evaluations, to_attr="published")
-    )
-    if not details:
-        return queryset
+def measures_for_public(plan: Plan, years: list[int]):
+    """The plan's measures with everything the measure page shows, in a fixed number of
+    queries: departments, effect amounts, published evaluations, and every indicator with
+    its visible values."""
     values = IndicatorValue.objects.filter(
         ~Q(kind=IndicatorValue.Kind.ACTUAL) | visible_year_q(plan, years)
     )
-    return queryset.prefetch_related(
-        Prefetch(
-            "indicators",
-            queryset=Indicator.objects.prefetch_related(Prefetch("values", queryset=values)),
+    return (
+        Measure.objects.filter(plan=plan)
+        .select_related("pillar")
+        .prefetch_related(
+            _department_links(),
+            "effects",
+            Prefetch(
+                "evaluations",
+                queryset=published_evaluations(plan).order_by("fiscal_year"),
+                to_attr="published",
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(Prefetch("values", queryset=values)),
+            ),
+        )
+        .order_by("order", "pk")
+    )
+
+
+# What lists of measures leave out: the long texts only the measure page shows.
+LONG_TEXTS = (
+    "current_situation",
+    "goal",
+    "content",
+    "future_direction",
+    "related_plans",
+    "comprehensive_plan_position",
+    "co_creation_text",
+    "notes",
+)
+
+
+def measures_for_list(plan: Plan):
+    """The plan's measures with what lists show: number, title and departments."""
+    return (
+        Measure.objects.filter(plan=plan)
+        .defer(*LONG_TEXTS)
+        .prefetch_related(_department_links())
+        .order_by("order", "pk")
+    )
+
+
+def with_published(measures, plan: Plan):
+    """Adds each measure's published evaluations, oldest first, as `published`: their
+    grades and Do text only."""
+    evaluations = (
+        published_evaluations(plan)
+        .order_by("fiscal_year")
+        .only("measure_id", "fiscal_year", "do_text", "final_grade")
+    )
+    return measures.prefetch_related(
+        Prefetch("evaluations", queryset=evaluations, to_attr="published")
+    )
+
+
+def grades_of_year(plan: Plan, year: int) -> dict[int, Grade | None]:
+    """Each measure's published final grade of the year, by measure id."""
+    return {
+        evaluation.measure_id: evaluation.final_grade
+        for evaluation in published_evaluations(plan)
+        .filter(fiscal_year=year)
+        .order_by()
+        .only("measure_id", "final_grade")
+    }
+
+
+def _department_links() -> Prefetch:
+    return Prefetch(
+        "department_links", queryset=MeasureDepartment.objects.select_related("department")
+    )
+
+
+@dataclass
+class MeasureOutline:
+    """What the plan page counts of a measure: its pillar, its published final grade of each
+    year, and its effect amounts (yen) as (fiscal year, planned total, actual total)."""
+
+    pillar_id: int | None
+    grades: dict[int, int | None] = field(default_factory=dict)
+    effects: list[tuple[int, int | None, int | None]] = field(default_factory=list)
+
+
+def measure_outlines(plan: Plan) -> list[MeasureOutline]:
+    """Every measure of the plan as an outline, read as plain values in three queries: the
+    plan page counts hundreds of rows and shows none of them."""
+    outlines = {
+        pk: MeasureOutline(pillar_id)
+        for pk, pillar_id in Measure.objects.filter(plan=plan)
+        .order_by("order", "pk")
+        .values_list("pk", "pillar_id")
+    }
+    for measure_id, year, grade_id in (
+        published_evaluations(plan)
+        .order_by()
+        .values_list("measure_id", "fiscal_year", "final_grade_id")
+    ):
+        outlines[measure_id].grades[year] = grade_id
+    effects = (
+        EffectAmount.objects.filter(measure__plan=plan)
+        .order_by()
+        .values_list(
+            "measure_id",
+            "fiscal_year",
+            "planned_revenue",
+            "planned_saving",
+            "actual_revenue",
+            "actual_saving",
         )
     )
+    for measure_id, year, *amounts in effects:
+        planned = EffectAmount._sum(amounts[0], amounts[1])
+        actual = EffectAmount._sum(amounts[2], amounts[3])
+        outlines[measure_id].effects.append((year, planned, actual))
+    return list(outlines.values())
 
 
 def steps_for_public(measure: Measure, plan: Plan, years: list[int]):
@@ -107,8 +196,8 @@ def steps_for_public(measure: Measure, plan: Plan, years: list[int]):
     return steps
 
 
-def pillar_roots(plan: Plan) -> tuple[list[Pillar], dict[int, Pillar]]:
-    """The plan's top pillars, and for every pillar its top pillar."""
+def pillar_roots(plan: Plan) -> tuple[list[Pillar], list[Pillar], dict[int, Pillar]]:
+    """The plan's pillars in order, its top pillars, and for every pillar its top pillar."""
     pillars = list(Pillar.objects.filter(plan=plan).order_by("order", "pk"))
     by_id = {pillar.pk: pillar for pillar in pillars}
 
@@ -117,7 +206,7 @@ def pillar_roots(plan: Plan) -> tuple[list[Pillar], dict[int, Pillar]]:
             pillar = by_id[pillar.parent_id]
         return pillar
 
-    return [p for p in pillars if p.parent_id is None], {p.pk: root(p) for p in pillars}
+    return pillars, [p for p in pillars if p.parent_id is None], {p.pk: root(p) for p in pillars}
 
 
 def latest_reports(plan: Plan):

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from measures.models import Grade, Measure, Pillar
+from measures.models import Grade, Pillar
+from public.published import MeasureOutline
 
 
 @dataclass
@@ -23,13 +24,8 @@ class GradeRow:
     rated: int = 0
 
 
-def year_grade(measure: Measure, year: int) -> Grade | None:
-    evaluation = next((e for e in measure.published if e.fiscal_year == year), None)
-    return evaluation.final_grade if evaluation else None
-
-
 def grade_rows(
-    measures: list[Measure],
+    measures: list[MeasureOutline],
     grades: list[Grade],
     roots: list[Pillar],
     root_of: dict[int, Pillar],
@@ -37,14 +33,15 @@ def grade_rows(
     previous: int | None,
 ) -> list[GradeRow]:
     """The overall row first, then one row per top pillar."""
-    groups: list[tuple[str, Pillar | None, list[Measure]]] = [("全体", None, measures)]
+    grade_of = {grade.pk: grade for grade in grades}
+    groups: list[tuple[str, Pillar | None, list[MeasureOutline]]] = [("全体", None, measures)]
     for root in roots:
         members = [m for m in measures if m.pillar_id and root_of[m.pillar_id].pk == root.pk]
         groups.append((str(root), root, members))
     rows = []
     for label, pillar, members in groups:
-        now = [year_grade(m, year) for m in members]
-        before = [year_grade(m, previous) for m in members] if previous else None
+        now = [grade_of.get(m.grades.get(year)) for m in members]
+        before = [grade_of.get(m.grades.get(previous)) for m in members] if previous else None
         rated = sum(1 for g in now if g is not None and g.is_rated)
         row = GradeRow(label, pillar, rated=rated, ungraded=sum(1 for g in now if g is None))
         for grade in grades:
@@ -75,7 +72,7 @@ class EffectRow:
 
 
 def effect_rows(
-    measures: list[Measure],
+    measures: list[MeasureOutline],
     roots: list[Pillar],
     root_of: dict[int, Pillar],
     years: list[int],
@@ -84,15 +81,15 @@ def effect_rows(
     """効果額 (歳入増 + 歳出削減) per top pillar and year: planned for every year, actual only
     for published years. Rows without any amount are left out."""
 
-    def amounts(members: list[Measure]) -> dict[int, dict[str, int]]:
+    def amounts(members: list[MeasureOutline]) -> dict[int, dict[str, int]]:
         table = {year: {"planned": 0, "actual": 0} for year in years}
         for measure in members:
-            for effect in measure.effects.all():
-                if effect.fiscal_year not in table:
+            for fiscal_year, planned, actual in measure.effects:
+                if fiscal_year not in table:
                     continue
-                table[effect.fiscal_year]["planned"] += effect.planned_total or 0
-                if effect.fiscal_year in shown_years:
-                    table[effect.fiscal_year]["actual"] += effect.actual_total or 0
+                table[fiscal_year]["planned"] += planned or 0
+                if fiscal_year in shown_years:
+                    table[fiscal_year]["actual"] += actual or 0
         return table
 
     rows = []

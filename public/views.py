@@ -13,7 +13,7 @@ from public import published
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
 from public.page_cache import cached_page, of_all, of_municipality
-from public.statistics import effect_rows, grade_rows, year_grade
+from public.statistics import effect_rows, grade_rows
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
@@ -57,9 +57,8 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan, years = context["plan"], context["years"]
     year = _chosen_year(request, years)
     previous = years[years.index(year) - 1] if year and years.index(year) > 0 else None
-    measures = list(published.measures_for_public(plan, years, details=False))
-    roots, root_of = published.pillar_roots(plan)
-    pillars = list(Pillar.objects.filter(plan=plan).order_by("order", "pk"))
+    measures = published.measure_outlines(plan)
+    pillars, roots, root_of = published.pillar_roots(plan)
     grades = list(plan.grades.all())
     context.update(
         year=year,
@@ -80,7 +79,7 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "public/plan.html", context)
 
 
-def _tree(pillars: list[Pillar], measures: list[Measure]) -> list[dict]:
+def _tree(pillars: list[Pillar], measures: list[published.MeasureOutline]) -> list[dict]:
     counts: dict[int, int] = {}
     for measure in measures:
         if measure.pillar_id:
@@ -107,16 +106,15 @@ def pillar(request: HttpRequest, slug: str, pk: int, pillar_pk: int) -> HttpResp
     context = _plan_context(request, slug, pk)
     plan = context["plan"]
     node = get_object_or_404(Pillar, plan=plan, pk=pillar_pk)
-    measures = [
-        m
-        for m in published.measures_for_public(plan, context["years"]).filter(
+    measures = list(
+        published.with_published(published.measures_for_list(plan), plan).filter(
             pillar__in=[
                 node.pk,
                 *node.children.values_list("pk", flat=True),
                 *Pillar.objects.filter(parent__parent=node).values_list("pk", flat=True),
             ]
         )
-    ]
+    )
     for measure in measures:
         measure.latest = _latest(measure)
     context.update(node=node, measures=measures)
@@ -184,15 +182,16 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan, years = context["plan"], context["years"]
     filterset = MeasureFilter(
         request.GET or None,
-        queryset=published.measures_for_public(plan, years, details=False),
+        queryset=published.measures_for_list(plan),
         plan=plan,
         years=years,
         year_labels=context["year_labels"],
     )
     measures = list(filterset.qs)
     year = filterset.selected_year
+    grades = published.grades_of_year(plan, year) if year else {}
     for item in measures:
-        item.year_grade = year_grade(item, year) if year else None
+        item.year_grade = grades.get(item.pk)
     context.update(
         filter=filterset,
         measures=measures,
@@ -206,7 +205,8 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan = context["plan"]
-    revisions = list(published.latest_reports(plan).filter(fiscal_year=year))
+    # Every revision is listed; only the chosen one's content (the whole plan) is read.
+    revisions = list(published.latest_reports(plan).filter(fiscal_year=year).defer("content"))
     if not revisions:
         raise Http404
     try:
