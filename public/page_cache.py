@@ -114,8 +114,10 @@ def _digest(tokens: list[str]) -> str:
 
 
 def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Put the visitor's own CSRF token where the page holds the placeholder (pages only:
+    downloads and API answers carry data, never a form)."""
     placeholder = CSRF_PLACEHOLDER.encode()
-    if placeholder in response.content:
+    if response["Content-Type"].startswith("text/html") and placeholder in response.content:
         response.content = response.content.replace(placeholder, get_token(request).encode())
     return response
 

@@ -15,7 +15,7 @@ from measures.models import Measure
 from measures.tests.documents import small_document
 from municipalities.models import Municipality
 from municipalities.tests.base import make_department, make_municipality, make_staff
-from public.page_cache import page_cache
+from public.page_cache import CSRF_PLACEHOLDER, page_cache
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -155,6 +155,15 @@ class PageCacheTests(TestCase):
         with mock.patch("public.page_cache.code_fingerprint", return_value="next-release"):
             self.assertGreater(self.get(self.url())[1], 1)
             self.assertEqual(self.get(self.url())[1], 1)
+
+    def test_data_that_reads_like_the_placeholder_is_left_as_it_is_in_data_answers(self):
+        measure = Measure.objects.filter(plan=self.plan).first()
+        measure.title = f"取組 {CSRF_PLACEHOLDER}"
+        measure.save()
+        for _ in range(2):
+            self.assertContains(
+                self.client.get(reverse("api:plan", args=[self.plan.pk])), CSRF_PLACEHOLDER
+            )
 
     @override_settings(PAGE_CACHE_SECONDS=0)
     def test_the_page_cache_can_be_turned_off(self):
