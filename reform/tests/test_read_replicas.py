@@ -90,7 +90,8 @@ class ReplicaSettingsTests(SimpleTestCase):
                 env={
                     "PATH": os.environ.get("PATH", ""),
                     "DJANGO_SETTINGS_MODULE": "reform.settings",
-                    "SECRET_KEY": "k" * 50,
+                    # Static files straight from the app folders, without collectstatic.
+                    "DEBUG": "1",
                     "ALLOWED_HOSTS": "testserver",
                     "LOG_LEVEL": "ERROR",
                     "DATABASE_URL": url,
