@@ -927,17 +927,17 @@ class EffectAmount(models.Model):
         return f"{self.measure} {fiscal_year_display(self.fiscal_year)}"
 
     @staticmethod
-    def _sum(*amounts: int | None) -> int | None:
+    def total_of(*amounts: int | None) -> int | None:
         present = [amount for amount in amounts if amount is not None]
         return sum(present) if present else None
 
     @property
     def planned_total(self) -> int | None:
-        return self._sum(self.planned_revenue, self.planned_saving)
+        return self.total_of(self.planned_revenue, self.planned_saving)
 
     @property
     def actual_total(self) -> int | None:
-        return self._sum(self.actual_revenue, self.actual_saving)
+        return self.total_of(self.actual_revenue, self.actual_saving)
 
     def clean(self) -> None:
         if self.measure_id:

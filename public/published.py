@@ -179,8 +179,8 @@ def measure_outlines(plan: Plan) -> list[MeasureOutline]:
         )
     )
     for measure_id, year, *amounts in effects:
-        planned = EffectAmount._sum(amounts[0], amounts[1])
-        actual = EffectAmount._sum(amounts[2], amounts[3])
+        planned = EffectAmount.total_of(amounts[0], amounts[1])
+        actual = EffectAmount.total_of(amounts[2], amounts[3])
         outlines[measure_id].effects.append((year, planned, actual))
     return list(outlines.values())
 

@@ -92,6 +92,16 @@ class OnlyPublishedTests(ActorsTestCase):
                 for marker in (SECRET, "999", "777"):
                     self.assertNotIn(marker, text)
 
+    def test_the_measure_page_shows_effect_amounts_with_results_of_published_years_only(self):
+        url = reverse(
+            "public:measure", args=[self.plan.municipality.slug, self.plan.pk, self.measure.pk]
+        )
+        response = self.client.get(url)
+        self.assertContains(response, "年度ごとの効果額")
+        self.assertContains(response, "<td>1,200千円</td>", html=False)  # 2020, published
+        self.assertContains(response, "令和3年度（2021年度）</th><td>—</td><td>—</td><td>—</td>")
+        self.assertNotContains(response, "777")
+
     def test_searching_for_unpublished_text_finds_nothing(self):
         url = reverse("public:search", args=[self.plan.municipality.slug, self.plan.pk])
         response = self.client.get(url, {"q": SECRET})

@@ -16,6 +16,8 @@ def entries() -> dict[str, str]:
     """msgid → msgstr of django.po (header and obsolete entries left out)."""
     found = {}
     for block in CATALOGUE.joinpath("django.po").read_text().split("\n\n"):
+        if "#, fuzzy" in block:
+            continue  # a guess of makemessages: not compiled, so not translated
         lines = [line for line in block.splitlines() if not line.startswith("#")]
         text = "\n".join(lines)
         match = re.search(r'^msgid (".*?)^msgstr (".*)', text, re.MULTILINE | re.DOTALL)
