@@ -185,15 +185,29 @@ def measure_outlines(plan: Plan) -> list[MeasureOutline]:
     return list(outlines.values())
 
 
+def results_shown(plan: Plan, years: list[int], fiscal_year: int) -> bool:
+    """Whether a year's results may be shown: the year is published, or it is from before
+    the plan began (and came with the published plan)."""
+    return fiscal_year in years or fiscal_year < plan.first_fiscal_year
+
+
 def steps_for_public(measure: Measure, plan: Plan, years: list[int]):
     """Steps with their years; a year's result text only when the year is published."""
     steps = list(measure.steps.prefetch_related("years", "departments"))
-    shown = set(years)
     for step in steps:
         for year in step.years.all():
-            if year.fiscal_year not in shown and year.fiscal_year >= plan.first_fiscal_year:
+            if not results_shown(plan, years, year.fiscal_year):
                 year.actual = year.progress = year.next_steps = ""
     return steps
+
+
+def effects_for_public(measure: Measure, plan: Plan, years: list[int]) -> list[EffectAmount]:
+    """The measure's effect amounts (prefetched); actual amounts only of published years."""
+    effects = list(measure.effects.all())
+    for effect in effects:
+        if not results_shown(plan, years, effect.fiscal_year):
+            effect.actual_revenue = effect.actual_saving = None
+    return effects
 
 
 def pillar_roots(plan: Plan) -> tuple[list[Pillar], list[Pillar], dict[int, Pillar]]:

@@ -163,19 +163,12 @@ def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpRe
         indicators.append(
             {"indicator": indicator, "baseline": baseline, "rows": rows, "chart": chart}
         )
-    shown = set(years)
-    effects = [
-        {
-            "label": fiscal_year_display(effect.fiscal_year),
-            "effect": effect,
-            # Results only of published years (or from before the plan began).
-            "shown": effect.fiscal_year in shown or effect.fiscal_year < plan.first_fiscal_year,
-        }
-        for effect in item.effects.all()
-    ]
     context.update(
         measure=item,
-        effects=effects,
+        effects=[
+            (effect, fiscal_year_display(effect.fiscal_year))
+            for effect in published.effects_for_public(item, plan, years)
+        ],
         steps=steps,
         step_years=[(y, fiscal_year_display(y)) for y in step_years],
         indicators=indicators,
