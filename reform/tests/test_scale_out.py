@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -79,6 +80,39 @@ class RedisCacheTests(TestCase):
         self.assertContains(self.client.get(url), "共有キャッシュを通る新しい将来像")
 
 
+class FileStorageTests(TestCase):
+    def test_an_uploaded_import_file_waits_in_the_configured_storage(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from measures.models import Plan
+        from measures.tests.documents import small_document
+        from measures.workbook import document_to_tables, write_xlsx
+        from municipalities.tests.base import make_municipality, make_staff
+
+        city = make_municipality()
+        officer = make_staff("office", city, [city.departments.create(name="企画課")], officer=True)
+        self.client.force_login(officer)
+        url = reverse("admin:measures_plan_import")
+        with tempfile.TemporaryDirectory() as shared:
+            storages = {
+                **settings.STORAGES,
+                "default": {
+                    "BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": shared},
+                },
+            }
+            with override_settings(STORAGES=storages):
+                upload = SimpleUploadedFile(
+                    "plan.xlsx", write_xlsx(document_to_tables(small_document()))
+                )
+                preview = self.client.post(url, {"file": upload})
+                waiting = list(Path(shared).rglob("*"))
+                self.assertTrue([path for path in waiting if path.is_file()])
+                confirm = preview.context["confirm_form"].initial
+                self.client.post(url, {**confirm, "publish": ""})
+        self.assertEqual(Plan.objects.get().measures.count(), 2)
+
+
 class SettingsTests(TestCase):
     def test_cache_url_selects_redis_and_a_bad_one_stops_start_up(self):
         base = {"PATH": os.environ.get("PATH", ""), "SECRET_KEY": "k" * 50}
@@ -94,6 +128,24 @@ class SettingsTests(TestCase):
         self.assertIn("RedisCache", run(CACHE_URL="redis://cache:6379/0").stdout)
         self.assertIn("LocMemCache", run().stdout)
         self.assertIn("CACHE_URL must be", run(CACHE_URL="memcached://x").stderr)
+
+    def test_the_file_storage_is_chosen_in_the_environment(self):
+        script = "import reform.settings as s; print(s.STORAGES['default'])"
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=Path(settings.BASE_DIR),
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "SECRET_KEY": "k" * 50,
+                "FILE_STORAGE_BACKEND": "storages.backends.s3.S3Storage",
+                "FILE_STORAGE_OPTIONS": '{"bucket_name": "reform-uploads"}',
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        self.assertIn("'BACKEND': 'storages.backends.s3.S3Storage'", result.stdout)
+        self.assertIn("'OPTIONS': {'bucket_name': 'reform-uploads'}", result.stdout)
 
     def test_sessions_are_not_kept_on_the_app_server(self):
         self.assertIn(

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase
 
-from reform.env import env_bool, env_int, env_list
+from reform.env import env_bool, env_int, env_json_object, env_list
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -75,6 +75,16 @@ class EnvReaderTests(SimpleTestCase):
             env_int("REFORM_TEST_VALUE", 1)
         os.environ["REFORM_TEST_VALUE"] = "a.example, b.example,"
         self.assertEqual(env_list("REFORM_TEST_VALUE"), ["a.example", "b.example"])
+
+    def test_env_json_object(self):
+        os.environ["REFORM_TEST_VALUE"] = '{"bucket_name": "reform-uploads"}'
+        self.assertEqual(env_json_object("REFORM_TEST_VALUE"), {"bucket_name": "reform-uploads"})
+        os.environ["REFORM_TEST_VALUE"] = ""
+        self.assertEqual(env_json_object("REFORM_TEST_VALUE"), {})
+        for bad in ("{bucket: x}", '["a"]'):
+            os.environ["REFORM_TEST_VALUE"] = bad
+            with self.assertRaisesMessage(ImproperlyConfigured, "REFORM_TEST_VALUE"):
+                env_json_object("REFORM_TEST_VALUE")
 
     def test_japanese_is_the_default_language_and_tokyo_the_time_zone(self):
         from django.conf import settings
