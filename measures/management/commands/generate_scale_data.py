@@ -200,36 +200,8 @@ class Command(BaseCommand):
             ],
             Pillar,
         )
-        middles = insert(
-            [
-                Pillar(
-                    plan_id=root.plan_id,
-                    parent=root,
-                    code=f"({j + 1})",
-                    title=f"取組の方針{j + 1}",
-                    level=2,
-                    order=root.order * 10 + j,
-                )
-                for root in roots
-                for j in range(2)
-            ],
-            Pillar,
-        )
-        leaves = insert(
-            [
-                Pillar(
-                    plan_id=middle.plan_id,
-                    parent=middle,
-                    code="①②"[k],
-                    title=f"取組の項目{k + 1}",
-                    level=3,
-                    order=middle.order * 10 + k,
-                )
-                for middle in middles
-                for k in range(2)
-            ],
-            Pillar,
-        )
+        middles = insert(child_pillars(roots, 2, lambda n: f"({n})", "取組の方針"), Pillar)
+        leaves = insert(child_pillars(middles, 2, lambda n: "①②"[n - 1], "取組の項目"), Pillar)
         plan_leaves = {}
         for leaf in leaves:
             plan_leaves.setdefault(leaf.plan_id, []).append(leaf)
@@ -325,6 +297,22 @@ class Command(BaseCommand):
             ],
             Report,
         )
+
+
+def child_pillars(parents: list[Pillar], count: int, code, title: str) -> list[Pillar]:
+    """count pillars under each parent, one level down, numbered from 1 by code(n)."""
+    return [
+        Pillar(
+            plan_id=parent.plan_id,
+            parent=parent,
+            code=code(n),
+            title=f"{title}{n}",
+            level=parent.level + 1,
+            order=parent.order * 10 + n - 1,
+        )
+        for parent in parents
+        for n in range(1, count + 1)
+    ]
 
 
 def indicator_values(indicator: Indicator, rng: random.Random) -> list[IndicatorValue]:
