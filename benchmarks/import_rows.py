@@ -5,6 +5,9 @@ rows per second and peak memory growth.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_bench .venv/bin/python benchmarks/import_rows.py
     .venv/bin/python benchmarks/import_rows.py --rows 50000 --format json
 
+At national scale, point DATABASE_URL at the database filled by `manage.py
+generate_scale_data` (docs/performance.md): the plan is imported beside 1,741 others.
+
 Rows are counted as the rows of the xlsx template (one per measure, department link, step
 year, target, indicator, indicator year and evaluation). The file is read and imported
 exactly as `manage.py import_plan` does; the first import creates everything, the second
