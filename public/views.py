@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -21,8 +22,24 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
 
 @cached_page(of_all)
 def home(request: HttpRequest) -> HttpResponse:
+    """Municipalities with a public plan, by prefecture in code order; `q` narrows them by
+    name or reading."""
+    query = request.GET.get("q", "").strip()
     municipalities = published.public_municipalities().order_by("code")
-    return render(request, "public/home.html", {"municipalities": municipalities})
+    if query:
+        municipalities = municipalities.filter(Q(name__contains=query) | Q(kana__contains=query))
+    prefectures: dict[str, dict] = {}
+    for city in municipalities:
+        group = prefectures.setdefault(
+            city.prefecture,
+            {"name": city.prefecture, "anchor": f"pref-{city.code[:2]}", "cities": []},
+        )
+        group["cities"].append(city)
+    return render(
+        request,
+        "public/home.html",
+        {"prefectures": list(prefectures.values()), "query": query},
+    )
 
 
 @cached_page(of_municipality)

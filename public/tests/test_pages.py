@@ -1,6 +1,7 @@
 """Every public page type, on the five cities' real data."""
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +29,28 @@ class FiveCitiesPagesTests(TestCase):
         response = self.client.get(reverse("public:home"))
         for name in ["西宮市", "山陽小野田市", "安中市", "厚木市", "南アルプス市"]:
             self.assertContains(response, name)
+
+    def test_home_groups_municipalities_by_prefecture_in_code_order_and_finds_by_name(self):
+        page = self.client.get(reverse("public:home")).content.decode()
+        headings = re.findall(r'<h2 id="pref-(\d\d)">([^<]+)</h2>', page)
+        self.assertEqual(
+            headings,
+            [
+                ("10", "群馬県"),
+                ("14", "神奈川県"),
+                ("19", "山梨県"),
+                ("28", "兵庫県"),
+                ("35", "山口県"),
+            ],
+        )
+        self.assertIn('<a href="#pref-28">兵庫県</a>', page)
+        found = self.client.get(reverse("public:home"), {"q": "厚木"})
+        self.assertContains(found, "厚木市")
+        self.assertNotContains(found, "西宮市")
+        self.assertContains(
+            self.client.get(reverse("public:home"), {"q": "存在しない町"}),
+            "「存在しない町」に当てはまる自治体はありません。",
+        )
 
     def test_every_plan_page_and_its_pillars_and_measures_load(self):
         for plan in Plan.objects.all():

@@ -67,6 +67,10 @@ class CatalogueTests(SimpleTestCase):
         untranslated = [msgid for msgid, msgstr in entries().items() if not msgstr]
         self.assertEqual(untranslated, [])
 
+    def test_no_entry_is_left_as_a_guess_of_makemessages(self):
+        source = CATALOGUE.joinpath("django.po").read_text()
+        self.assertNotIn("#, fuzzy", source, "review the fuzzy entries and drop the flag")
+
     def test_the_compiled_catalogue_matches_its_source(self):
         with CATALOGUE.joinpath("django.mo").open("rb") as compiled:
             translations = gettext.GNUTranslations(compiled)
