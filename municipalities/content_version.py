@@ -78,38 +78,35 @@ def _note(model: type[Model], pks: Iterable[int]) -> None:
 def _apply(model: type[Model], pks: set[int]) -> None:
     from municipalities.models import Municipality
 
-    if model is Municipality:
-        owners = Municipality.objects.filter(pk__in=pks)
-    else:
-        municipality_ids = model._base_manager.filter(pk__in=pks).values(model.municipality_path)
-        owners = Municipality.objects.filter(pk__in=Subquery(municipality_ids))
-    owners.update(content_version=new_token())
+    # For the Municipality model itself the path is "pk": the subquery names the rows.
+    municipality_ids = model._base_manager.filter(pk__in=pks).values(model.municipality_path)
+    Municipality.objects.filter(pk__in=Subquery(municipality_ids)).update(
+        content_version=new_token()
+    )
 
 
-def _owner(instance: Model) -> tuple[type[Model], int | None]:
-    """A row that still exists (also after instance is deleted) and leads to its
-    municipality: the municipality itself, or the row instance's path starts with."""
+def _note_owner(instance: Model) -> None:
+    """Note the row that still exists (also after instance is deleted) and leads to
+    instance's municipality: the municipality itself, or the row its path starts with."""
     path = instance.municipality_path
     if path == "pk":
-        return type(instance), instance.pk
+        _note(type(instance), [instance.pk])
+        return
     field = instance._meta.get_field(path.split("__", 1)[0])
-    return field.related_model, getattr(instance, field.attname)
+    _note(field.related_model, [getattr(instance, field.attname)])
 
 
 def _row_changed(sender, instance, raw=False, **kwargs) -> None:
     # A fixture load (restore) brings rows back with the tokens they were saved with.
-    if raw:
-        return
-    model, pk = _owner(instance)
-    _note(model, [pk])
+    if not raw:
+        _note_owner(instance)
 
 
 def _relation_changed(sender, instance, action, **kwargs) -> None:
     if not action.startswith("post_"):
         return
     if hasattr(instance, "municipality_path"):
-        model, pk = _owner(instance)
-        _note(model, [pk])
+        _note_owner(instance)
     else:
         changed_everywhere()  # changed from a shared row's side
 

@@ -125,16 +125,20 @@ def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 # The content versions each kind of page depends on.
 
 
+def _versions(**lookup) -> list[str]:
+    return list(Municipality.objects.filter(**lookup).values_list("content_version", flat=True))
+
+
 def of_municipality(*, slug: str, **kwargs) -> list[str]:
-    return list(Municipality.objects.filter(slug=slug).values_list("content_version", flat=True))
+    return _versions(slug=slug)
 
 
 def of_municipality_code(*, code: str, **kwargs) -> list[str]:
-    return list(Municipality.objects.filter(code=code).values_list("content_version", flat=True))
+    return _versions(code=code)
 
 
 def of_plan(*, pk: int, **kwargs) -> list[str]:
-    return list(Municipality.objects.filter(plans=pk).values_list("content_version", flat=True))
+    return _versions(plans=pk)
 
 
 def of_all(**kwargs) -> list[str]:
