@@ -86,35 +86,23 @@ def plan_queryset():
     )
 
 
-def published_years(plan: Plan) -> set[int]:
-    """Fiscal years with published results, from the prefetched evaluations."""
-    return {
-        evaluation.fiscal_year
-        for measure in plan.measures.all()
-        for evaluation in measure.evaluations.all()
-        if evaluation.review_status == Evaluation.ReviewStatus.PUBLISHED
-    }
-
-
 def plan_document(plan: Plan, *, published_only: bool = False) -> dict:
     """The plan as a document.
 
     With published_only (open data, published reports) it holds only what has been
-    published: evaluations of published years, and actuals, progress and effect results of
-    those years (or from before the plan began, which came with the published plan);
-    plans, targets and the structure are the published plan's own. Internal review fields
-    (the department's proposal, the review status, the reason for an override) are left out.
+    published: each measure's published evaluations, and the measure's actuals, progress
+    and effect results of exactly those years (or from before the plan began, which came
+    with the published plan); plans, targets and the structure are the published plan's
+    own. Internal review fields (the department's proposal, the review status, the reason
+    for an override) are left out.
     """
     grades = {grade.pk: grade.code for grade in plan.grades.all()}
     statuses = {status.pk: status.label for status in plan.statuses.all()}
     tree, paths = _pillar_tree(sorted(plan.pillars.all(), key=lambda p: (p.order, p.pk)))
     municipality = plan.municipality
-    visible = None
-    if published_only:
-        years = published_years(plan)
-        visible = _Visible(years, plan.first_fiscal_year)
+    first_year = plan.first_fiscal_year if published_only else None
     measures = [
-        _measure(measure, paths, grades, statuses, visible) for measure in plan.measures.all()
+        _measure(measure, paths, grades, statuses, first_year) for measure in plan.measures.all()
     ]
     return {
         "format": FORMAT,
@@ -180,30 +168,26 @@ def _department_names(plan: Plan, measures: list[dict]) -> list[str]:
     return list(names)
 
 
-class _Visible:
-    """Which years' results may be shown: published ones, and history before the plan."""
-
-    def __init__(self, years: set[int], first_year: int):
-        self.years = years
-        self.first_year = first_year
-
-    def __contains__(self, year: int | None) -> bool:
-        return year is None or year in self.years or year < self.first_year
-
-
-def _measure(measure: Measure, paths, grades, statuses, visible: "_Visible | None") -> dict:
+def _measure(measure: Measure, paths, grades, statuses, published_from: int | None) -> dict:
+    """One measure as a document part. With `published_from` (the plan's first year) only
+    what is published: the published evaluations, and results of exactly their years or of
+    years before the plan began."""
     continuity = {
         Measure.Continuity.NEW: "新規",
         Measure.Continuity.CONTINUING: "継続",
     }.get(measure.continuity, "")
+    everything = published_from is None
     evaluations = [
         evaluation
         for evaluation in measure.evaluations.all()
-        if visible is None or evaluation.review_status == Evaluation.ReviewStatus.PUBLISHED
+        if everything or evaluation.review_status == Evaluation.ReviewStatus.PUBLISHED
     ]
+    published_years = {evaluation.fiscal_year for evaluation in evaluations}
 
     def shown(year: int | None) -> bool:
-        return visible is None or year in visible
+        return (
+            everything or year is None or year < published_from or year in published_years
+        )
 
     return {
         "code": measure.code,
@@ -281,7 +265,7 @@ def _measure(measure: Measure, paths, grades, statuses, visible: "_Visible | Non
                         "override_reason": evaluation.override_reason,
                         "review_status": evaluation.review_status,
                     }
-                    if visible is None
+                    if everything
                     else {}
                 ),
             }

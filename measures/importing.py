@@ -1018,6 +1018,37 @@ class _Reader:
             return False
         return grade
 
+    def publication_kept(self, existing: Evaluation | None, values: dict, where: str) -> bool:
+        """Without the publish option a file neither publishes an entry nor changes a
+        published one: publishing belongs to the publish service, which freezes a report
+        revision, and a published entry changes only after its year is reopened."""
+        published = Evaluation.ReviewStatus.PUBLISHED
+        was_published = existing is not None and existing.review_status == published
+        if values.get("review_status") == published and not was_published:
+            self.problem(
+                where,
+                "審査状況",
+                "「公表済み」にできるのは年度の公表の操作だけです。すでに公表した資料を取り込む"
+                "ときは「公表済みとして取り込む」（import_plan --publish）を選んでください。",
+            )
+            return False
+        if not was_published:
+            return True
+        changed = [
+            str(Evaluation._meta.get_field(name).verbose_name)
+            for name, value in values.items()
+            if not _same(existing, name, value)
+        ]
+        if changed:
+            self.problem(
+                where,
+                "、".join(changed),
+                "公表済みの年度評価は取り込みでは変えられません。年度を再開して直すか、"
+                "公表済みの資料なら「公表済みとして取り込む」を選んでください。",
+            )
+            return False
+        return True
+
     def read_years(self, measure, years: list, location: str) -> None:
         # Evaluations are never deleted by an import: a year missing from a file may be one
         # a department is working on.
@@ -1042,6 +1073,7 @@ class _Reader:
                 "status": status,
                 "override_reason": self.text(data, "override_reason"),
             }
+            existing = existing_rows.get(fiscal_year)
             review_status = data.get("review_status")
             if review_status:
                 if review_status not in Evaluation.ReviewStatus.values:
@@ -1052,7 +1084,8 @@ class _Reader:
                 values["review_status"] = review_status
             if self.publish:
                 values["review_status"] = Evaluation.ReviewStatus.PUBLISHED
-            existing = existing_rows.get(fiscal_year)
+            elif not self.publication_kept(existing, values, where):
+                continue
             if values.get("review_status") == Evaluation.ReviewStatus.PUBLISHED:
                 values["published_at"] = (existing and existing.published_at) or self.now
             elif existing is None and "review_status" not in values:

@@ -1,14 +1,18 @@
-"""What citizens may see: public plans, and of their yearly results only published years.
+"""What citizens may see: public plans, and of their yearly results only what was published.
 
 Every public page, filter, download and API answer reads through these functions, so the
 rule lives in one place: a plan is shown when the reform office made it public; an
-evaluation when it is published; an actual value, a step's result or an effect result only
-for a published year (or from before the plan began, as the published plan itself shows).
+evaluation when it is published; a measure's actual value, step result or effect result of
+a year only when that measure's evaluation of that year is published (or when the year is
+from before the plan began, as the published plan itself shows). Visibility is decided per
+measure and year, never for a whole year of the plan: one published entry must not expose
+the drafts of the other measures of its year.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from measures.models import (
@@ -51,8 +55,16 @@ def published_years(plan: Plan) -> list[int]:
     )
 
 
-def visible_year_q(plan: Plan, years: list[int], field: str = "fiscal_year") -> Q:
-    return Q(**{f"{field}__in": years}) | Q(**{f"{field}__lt": plan.first_fiscal_year})
+def result_published_q(plan: Plan, measure_field: str) -> Q:
+    """Rows of a measure's yearly results (with a `fiscal_year`) that citizens may see: the
+    measure's evaluation of that year is published, or the year is before the plan began.
+    `measure_field` is the lookup from the row to its measure's id."""
+    published = Evaluation.objects.filter(
+        measure_id=OuterRef(measure_field),
+        fiscal_year=OuterRef("fiscal_year"),
+        review_status=PUBLISHED,
+    )
+    return Q(fiscal_year__lt=plan.first_fiscal_year) | Q(Exists(published))
 
 
 def published_evaluations(plan: Plan):
@@ -61,12 +73,12 @@ def published_evaluations(plan: Plan):
     )
 
 
-def measures_for_public(plan: Plan, years: list[int]):
+def measures_for_public(plan: Plan):
     """The plan's measures with everything the measure page shows, in a fixed number of
     queries: departments, effect amounts, published evaluations, and every indicator with
     its visible values."""
     values = IndicatorValue.objects.filter(
-        ~Q(kind=IndicatorValue.Kind.ACTUAL) | visible_year_q(plan, years)
+        ~Q(kind=IndicatorValue.Kind.ACTUAL) | result_published_q(plan, "indicator__measure_id")
     )
     return (
         Measure.objects.filter(plan=plan)
@@ -179,33 +191,46 @@ def measure_outlines(plan: Plan) -> list[MeasureOutline]:
         )
     )
     for measure_id, year, *amounts in effects:
+        outline = outlines[measure_id]
         planned = EffectAmount.total_of(amounts[0], amounts[1])
         actual = EffectAmount.total_of(amounts[2], amounts[3])
-        outlines[measure_id].effects.append((year, planned, actual))
+        if not results_shown(plan, outline.grades.keys(), year):
+            actual = None
+        outline.effects.append((year, planned, actual))
     return list(outlines.values())
 
 
-def results_shown(plan: Plan, years: list[int], fiscal_year: int) -> bool:
-    """Whether a year's results may be shown: the year is published, or it is from before
-    the plan began (and came with the published plan)."""
-    return fiscal_year in years or fiscal_year < plan.first_fiscal_year
+def results_shown(plan: Plan, measure_years: Iterable[int], fiscal_year: int) -> bool:
+    """Whether a measure's results of a year may be shown: `measure_years` are the years of
+    that measure's published evaluations; years from before the plan began came with the
+    published plan."""
+    return fiscal_year < plan.first_fiscal_year or fiscal_year in measure_years
 
 
-def steps_for_public(measure: Measure, plan: Plan, years: list[int]):
-    """Steps with their years; a year's result text only when the year is published."""
+def published_years_of(measure: Measure) -> set[int]:
+    """The years of the measure's published evaluations (prefetched as `published`)."""
+    return {evaluation.fiscal_year for evaluation in measure.published}
+
+
+def steps_for_public(measure: Measure, plan: Plan):
+    """Steps with their years; a year's result text only when the measure's evaluation of
+    that year is published."""
+    shown = published_years_of(measure)
     steps = list(measure.steps.prefetch_related("years", "departments"))
     for step in steps:
         for year in step.years.all():
-            if not results_shown(plan, years, year.fiscal_year):
+            if not results_shown(plan, shown, year.fiscal_year):
                 year.actual = year.progress = year.next_steps = ""
     return steps
 
 
-def effects_for_public(measure: Measure, plan: Plan, years: list[int]) -> list[EffectAmount]:
-    """The measure's effect amounts (prefetched); actual amounts only of published years."""
+def effects_for_public(measure: Measure, plan: Plan) -> list[EffectAmount]:
+    """The measure's effect amounts (prefetched); actual amounts only of the years whose
+    evaluation of the measure is published."""
+    shown = published_years_of(measure)
     effects = list(measure.effects.all())
     for effect in effects:
-        if not results_shown(plan, years, effect.fiscal_year):
+        if not results_shown(plan, shown, effect.fiscal_year):
             effect.actual_revenue = effect.actual_saving = None
     return effects
 

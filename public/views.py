@@ -141,9 +141,9 @@ def pillar(request: HttpRequest, slug: str, pk: int, pillar_pk: int) -> HttpResp
 @cached_page(of_municipality)
 def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
-    plan, years = context["plan"], context["years"]
-    item = get_object_or_404(published.measures_for_public(plan, years), pk=measure_pk)
-    steps = published.steps_for_public(item, plan, years)
+    plan = context["plan"]
+    item = get_object_or_404(published.measures_for_public(plan), pk=measure_pk)
+    steps = published.steps_for_public(item, plan)
     step_years = sorted({y.fiscal_year for step in steps for y in step.years.all()})
     indicators = []
     for index, indicator in enumerate(item.indicators.all()):
@@ -184,7 +184,7 @@ def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpRe
         measure=item,
         effects=[
             (effect, fiscal_year_display(effect.fiscal_year))
-            for effect in published.effects_for_public(item, plan, years)
+            for effect in published.effects_for_public(item, plan)
         ],
         steps=steps,
         step_years=[(y, fiscal_year_display(y)) for y in step_years],
