@@ -185,9 +185,7 @@ def _measure(measure: Measure, paths, grades, statuses, published_from: int | No
     published_years = {evaluation.fiscal_year for evaluation in evaluations}
 
     def shown(year: int | None) -> bool:
-        return (
-            everything or year is None or year < published_from or year in published_years
-        )
+        return everything or year is None or year < published_from or year in published_years
 
     return {
         "code": measure.code,
