@@ -366,14 +366,6 @@ class _Reader:
         self.check_duplicates(document)
         if municipality is None or self.issues:
             return None
-        if self.municipality is not None and municipality.pk != self.municipality.pk:
-            self.problem(
-                "自治体",
-                "地方公共団体コード",
-                f"このファイルは{municipality.name}（{municipality.code}）の計画です。"
-                f"{self.municipality.name}の計画しか取り込めません。",
-            )
-            return None
         self.read_departments_list(municipality, document.get("departments") or [])
         plan = self.read_plan(municipality, plan_data)
         if plan is None:
@@ -398,6 +390,12 @@ class _Reader:
                 seen[key] = index
 
     def read_municipality(self, data: Any) -> Municipality | None:
+        """The municipality the file belongs to, matched by its code.
+
+        An import never changes a municipality: its name, reading, prefecture and address
+        (slug) are managed by the system administrator, and a file that says otherwise is
+        refused with the differing fields named. Only an import without a municipality
+        restriction (a superuser's, or the command line's) may create a new one."""
         location = "自治体"
         if not isinstance(data, dict):
             self.problem(location, "", "自治体の情報がありません。")
@@ -410,15 +408,36 @@ class _Reader:
                 f"{code!r} は正しい6桁のコードではありません（検査数字を含めて確認してください）。",
             )
             return None
+        if self.municipality is not None and code != self.municipality.code:
+            self.problem(
+                location,
+                "地方公共団体コード",
+                f"このファイルは地方公共団体コード {code} の計画です。"
+                f"{self.municipality.name}の計画しか取り込めません。",
+            )
+            return None
         existing = Municipality.objects.filter(code=code).first()
-        values = {
-            "name": self.text(data, "name") or (existing.name if existing else ""),
-            "kana": self.text(data, "kana") or (existing.kana if existing else ""),
-            "prefecture": self.text(data, "prefecture")
-            or (existing.prefecture if existing else ""),
-            "slug": self.text(data, "slug") or (existing.slug if existing else code),
-        }
-        return self.sync(Municipality, location, {"code": code}, values, existing)
+        if existing is None:
+            values = {
+                "name": self.text(data, "name"),
+                "kana": self.text(data, "kana"),
+                "prefecture": self.text(data, "prefecture"),
+                "slug": self.text(data, "slug") or code,
+            }
+            return self.sync(Municipality, location, {"code": code}, values, None)
+        differing = False
+        for key in ("name", "kana", "prefecture", "slug"):
+            given, registered = self.text(data, key), getattr(existing, key)
+            if given and given != registered:
+                label = str(Municipality._meta.get_field(key).verbose_name)
+                self.problem(
+                    location,
+                    label,
+                    f"「{given}」は登録されている{label}「{registered}」と異なります。"
+                    "自治体の情報は取り込みでは変えられません（変更はシステム管理者が行います）。",
+                )
+                differing = True
+        return None if differing else existing
 
     def read_departments_list(self, municipality: Municipality, listed: list) -> None:
         """Departments the file lists are created if new; others must already exist."""
