@@ -1,12 +1,48 @@
 """The department staff's entry form for one measure and fiscal year."""
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from measures.fiscal_years import fiscal_year_label
 from measures.models import Evaluation, Indicator, IndicatorValue
 from measures.services import EntryData
-from measures.values import YEN_MULTIPLIERS, parse_value
+from measures.values import YEN_MULTIPLIERS, Quantity, parse_value
+
+# What the database keeps of an indicator value; a number beyond it would fail to save or be
+# rounded, and the office's next export would then not import again.
+_VALUE_FIELD = IndicatorValue._meta.get_field("value")
+_TEXT_LENGTH = IndicatorValue._meta.get_field("text").max_length
+_UNIT_LENGTH = IndicatorValue._meta.get_field("unit").max_length
+
+
+def _check_quantity(quantity: Quantity) -> None:
+    """Raise ValidationError unless the value can be stored exactly as entered."""
+    if len(quantity.text) > _TEXT_LENGTH:
+        raise ValidationError(
+            _("%(max)d文字以内で書いてください（いまは%(length)d文字です）。"),
+            params={"max": _TEXT_LENGTH, "length": len(quantity.text)},
+        )
+    if len(quantity.unit) > _UNIT_LENGTH:
+        raise ValidationError(_("単位が長すぎます。"))
+    if quantity.value is None:
+        return
+    whole_digits = _VALUE_FIELD.max_digits - _VALUE_FIELD.decimal_places
+    exponent = quantity.value.normalize().as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    if abs(quantity.value) >= Decimal(10) ** whole_digits:
+        raise ValidationError(
+            _("数値が大きすぎます。整数部分は%(digits)d桁までです。"),
+            params={"digits": whole_digits},
+        )
+    if decimals > _VALUE_FIELD.decimal_places:
+        raise ValidationError(
+            _("小数点以下は%(places)d桁までにしてください。"),
+            params={"places": _VALUE_FIELD.decimal_places},
+        )
 
 
 def _reference_values(indicator: Indicator, fiscal_year: int) -> str:
@@ -115,7 +151,18 @@ class EntryForm(forms.Form):
                 ),
                 params={"raw": raw},
             )
-        return int(quantity.value * multiplier)
+        yen = quantity.value * multiplier
+        if yen != yen.to_integral_value():
+            raise forms.ValidationError(
+                _("「%(raw)s」には1円未満の端数があります。円単位で書いてください。"),
+                params={"raw": raw},
+            )
+        low, high = connection.ops.integer_field_range("BigIntegerField")
+        if not low <= yen <= high:
+            raise forms.ValidationError(
+                _("「%(raw)s」は大きすぎて金額として扱えません。"), params={"raw": raw}
+            )
+        return int(yen)
 
     def clean_actual_revenue(self):
         return self._clean_yen("actual_revenue")
@@ -141,6 +188,11 @@ class EntryForm(forms.Form):
                     )
                     % {"raw": raw, "unit": indicator.unit},
                 )
+            else:
+                try:
+                    _check_quantity(quantity)
+                except ValidationError as error:
+                    self.add_error(name, error)
             cleaned[name] = quantity
         return cleaned
 

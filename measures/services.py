@@ -121,6 +121,8 @@ def save_entry(
 
     The row is locked while it is written and its version must be the one the form was
     opened with: a second editor's save is refused with EditConflict, never overwriting.
+    Every row written is validated first (ValidationError), so nothing the database would
+    refuse or round is ever sent to it.
     """
     evaluation = (
         Evaluation.objects.select_for_update().select_related("measure__plan").get(pk=evaluation_id)
@@ -167,6 +169,7 @@ def _save_actuals(evaluation: Evaluation, data: EntryData) -> None:
         )
         if (row.value, row.unit, row.text) != (quantity.value, quantity.unit, quantity.text):
             row.value, row.unit, row.text = quantity.value, quantity.unit, quantity.text
+            row.full_clean()
             row.save()
     for step_id, (actual, progress) in data.step_actuals.items():
         row = StepYear.objects.filter(step_id=step_id, fiscal_year=year).first()
@@ -176,6 +179,7 @@ def _save_actuals(evaluation: Evaluation, data: EntryData) -> None:
             row = StepYear(step_id=step_id, fiscal_year=year)
         if (row.actual, row.progress) != (actual, progress):
             row.actual, row.progress = actual, progress
+            row.full_clean()
             row.save()
     effect = EffectAmount.objects.filter(measure_id=evaluation.measure_id, fiscal_year=year).first()
     if effect is None and data.actual_revenue is None and data.actual_saving is None:
@@ -183,6 +187,7 @@ def _save_actuals(evaluation: Evaluation, data: EntryData) -> None:
     effect = effect or EffectAmount(measure_id=evaluation.measure_id, fiscal_year=year)
     if (effect.actual_revenue, effect.actual_saving) != (data.actual_revenue, data.actual_saving):
         effect.actual_revenue, effect.actual_saving = data.actual_revenue, data.actual_saving
+        effect.full_clean()
         effect.save()
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -131,6 +132,10 @@ def entry_form(request: HttpRequest, pk: int) -> HttpResponse:
                     request, "この入力は提出済みか受付が終わっているため、保存できませんでした。"
                 )
                 return redirect("measures:entry", pk=pk)
+            except ValidationError as error:
+                # The form checks what staff can type; this is the services' last line.
+                for message in error.messages:
+                    form.add_error(None, message)
             else:
                 if submit:
                     messages.success(request, "提出しました。行政改革担当の審査をお待ちください。")
