@@ -392,10 +392,11 @@ class _Reader:
     def read_municipality(self, data: Any) -> Municipality | None:
         """The municipality the file belongs to, matched by its code.
 
-        An import never changes a municipality: its name, reading, prefecture and address
-        (slug) are managed by the system administrator, and a file that says otherwise is
-        refused with the differing fields named. Only an import without a municipality
-        restriction (a superuser's, or the command line's) may create a new one."""
+        An import never changes a municipality: its name, prefecture and address (slug) are
+        managed by the system administrator, and a file that says otherwise is refused with
+        the differing fields named; the registered reading (kana) is kept whatever the file
+        says. Only an import without a municipality restriction (a superuser's, or the
+        command line's) may create a new one."""
         location = "自治体"
         if not isinstance(data, dict):
             self.problem(location, "", "自治体の情報がありません。")
@@ -426,7 +427,7 @@ class _Reader:
             }
             return self.sync(Municipality, location, {"code": code}, values, None)
         differing = False
-        for key in ("name", "kana", "prefecture", "slug"):
+        for key in ("name", "prefecture", "slug"):
             given, registered = self.text(data, key), getattr(existing, key)
             if given and given != registered:
                 label = str(Municipality._meta.get_field(key).verbose_name)
