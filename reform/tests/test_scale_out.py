@@ -89,7 +89,7 @@ class FileStorageTests(TestCase):
         from measures.workbook import document_to_tables, write_xlsx
         from municipalities.tests.base import make_municipality, make_staff
 
-        city = make_municipality()
+        city = make_municipality(slug="nishinomiya")
         officer = make_staff("office", city, [city.departments.create(name="企画課")], officer=True)
         self.client.force_login(officer)
         url = reverse("admin:measures_plan_import")
