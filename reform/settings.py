@@ -97,9 +97,21 @@ WSGI_APPLICATION = "reform.wsgi.application"
 
 
 def _database(url: str) -> dict:
-    return dj_database_url.parse(
+    database = dj_database_url.parse(
         url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite has no row locks (select_for_update does nothing): a transaction takes the
+        # write lock when it begins, so a second writer waits for the first and then sees
+        # its changes (the entry form's conflict check), instead of failing with "database
+        # is locked". WAL lets pages be read while someone saves.
+        database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            **database.get("OPTIONS", {}),
+        }
+    return database
 
 
 DATABASES = {
