@@ -11,16 +11,20 @@ Only anonymous GET and HEAD requests use the cache (signed-in staff see their ow
 navigation), and only answers with status 200 are kept. The language switch's CSRF token
 differs per visitor: the cached page holds a placeholder, and every answer gets the
 visitor's own token.
+
+Each view names the query parameters it reads. Any other parameter (a tracking tag, a
+crawler's random string) is dropped before the page is rendered, so it neither makes a new
+cache entry nor ends up in a page that other visitors are served.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 
 from municipalities.models import Municipality
@@ -60,11 +64,14 @@ def csrf_placeholder(request: HttpRequest) -> dict:
     return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "for_page_cache", False) else {}
 
 
-def cached_page(versions: Callable[..., list[str]]):
+def cached_page(versions: Callable[..., list[str]], *, reads: Iterable[str] = ()):
     """Cache the view's answers under the content versions `versions(**view_kwargs)` names.
 
-    An empty list (no such municipality) leaves the answer to the view, uncached.
+    `reads` are the query parameters the view reads; the others are dropped before the view
+    runs. An empty list of versions (no such municipality) leaves the answer to the view,
+    uncached.
     """
+    parameters = frozenset(reads)
 
     def decorator(view):
         @wraps(view)
@@ -75,6 +82,7 @@ def cached_page(versions: Callable[..., list[str]]):
                 or request.user.is_authenticated
             ):
                 return view(request, **kwargs)
+            _keep_only(request, parameters)
             tokens = versions(**kwargs)
             if not tokens:
                 return view(request, **kwargs)
@@ -100,6 +108,19 @@ def cached_page(versions: Callable[..., list[str]]):
         return wrapper
 
     return decorator
+
+
+def _keep_only(request: HttpRequest, parameters: frozenset[str]) -> None:
+    """Reduce the request's query to the parameters the view reads, in a canonical order, so
+    that the page, its links and its cache key depend on nothing else."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(name for name in request.GET if name in parameters):
+        kept.setlist(name, request.GET.getlist(name))
+    query = kept.urlencode()
+    if query != request.META.get("QUERY_STRING", ""):
+        kept._mutable = False
+        request.GET = kept
+        request.META["QUERY_STRING"] = query
 
 
 def page_key(request: HttpRequest, tokens: list[str]) -> str:

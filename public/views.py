@@ -20,7 +20,7 @@ LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
 
 
-@cached_page(of_all)
+@cached_page(of_all, reads=["q"])
 def home(request: HttpRequest) -> HttpResponse:
     """Municipalities with a public plan, by prefecture in code order; `q` narrows them by
     name or reading."""
@@ -68,7 +68,7 @@ def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
     return year if year in years else (years[-1] if years else None)
 
 
-@cached_page(of_municipality)
+@cached_page(of_municipality, reads=["year"])
 def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan, years = context["plan"], context["years"]
@@ -197,7 +197,7 @@ def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpRe
     return render(request, "public/measure.html", context)
 
 
-@cached_page(of_municipality)
+@cached_page(of_municipality, reads=MeasureFilter.base_filters)
 def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan, years = context["plan"], context["years"]
@@ -222,7 +222,7 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "public/search.html", context)
 
 
-@cached_page(of_municipality)
+@cached_page(of_municipality, reads=["revision", "layout"])
 def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan = context["plan"]

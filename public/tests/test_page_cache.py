@@ -179,3 +179,47 @@ class PageCacheTests(TestCase):
             Municipality.objects.get(pk=self.plan.municipality_id).content_version, version
         )
         self.assertContains(self.client.get(self.url()), "新しい将来像")
+
+
+class UnreadParameterTests(TestCase):
+    """Query parameters a page does not read neither bypass the cache nor reach the page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.plan = import_plan_document(small_document(), publish=True).plan
+        cls.slug = cls.plan.municipality.slug
+
+    def setUp(self):
+        page_cache().clear()
+
+    def count_queries(self, url: str) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode(), len(queries)
+
+    def test_random_parameters_are_served_from_the_cache(self):
+        plan = reverse("public:plan", args=[self.slug, self.plan.pk])
+        report = reverse("public:report", args=[self.slug, self.plan.pk, 2020])
+        for url in (plan, report, reverse("public:home"), reverse("api:plan", args=[self.plan.pk])):
+            with self.subTest(url=url):
+                self.count_queries(f"{url}?x=first-random-value")
+                _, queries = self.count_queries(f"{url}?x=second-random-value&utm_source=mail")
+                self.assertEqual(queries, 1)
+
+    def test_the_parameters_a_page_reads_still_make_their_own_pages(self):
+        plan = reverse("public:plan", args=[self.slug, self.plan.pk])
+        self.count_queries(f"{plan}?year=2019")
+        page, queries = self.count_queries(f"{plan}?year=2020&x=1")
+        self.assertGreater(queries, 1)
+        self.assertIn('<option value="2020" selected>', page)
+        _, queries = self.count_queries(f"{plan}?x=2&year=2020")
+        self.assertEqual(queries, 1)
+
+    def test_an_unread_parameter_never_appears_in_a_page_served_to_others(self):
+        plan = reverse("public:plan", args=[self.slug, self.plan.pk])
+        poisoned, _ = self.count_queries(f"{plan}?campaign=poisoned-value")
+        self.assertNotIn("poisoned-value", poisoned)
+        served, queries = self.count_queries(plan)
+        self.assertEqual(queries, 1)
+        self.assertNotIn("poisoned-value", served)
