@@ -2,6 +2,7 @@
 of the xlsx and CSV exports. Importing what this writes changes nothing.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -16,6 +17,7 @@ from measures.models import (
     Plan,
     Step,
 )
+from measures.publication import report_years, result_shown
 
 FORMAT = "reform-plan/1"
 LICENCE = "CC BY 4.0"
@@ -86,7 +88,9 @@ def plan_queryset():
     )
 
 
-def plan_document(plan: Plan, *, published_only: bool = False) -> dict:
+def plan_document(
+    plan: Plan, *, published_only: bool = False, reported: frozenset[int] | None = None
+) -> dict:
     """The plan as a document.
 
     With published_only (open data, published reports) it holds only what has been
@@ -94,15 +98,20 @@ def plan_document(plan: Plan, *, published_only: bool = False) -> dict:
     and effect results of exactly those years (or from before the plan began, which came
     with the published plan); plans, targets and the structure are the published plan's
     own. Internal review fields (the department's proposal, the review status, the reason
-    for an override) are left out.
+    for an override) are left out. `reported` are the years with a published report (read
+    from the database unless given, as when a year is being published).
     """
     grades = {grade.pk: grade.code for grade in plan.grades.all()}
     statuses = {status.pk: status.label for status in plan.statuses.all()}
     tree, paths = _pillar_tree(sorted(plan.pillars.all(), key=lambda p: (p.order, p.pk)))
     municipality = plan.municipality
-    first_year = plan.first_fiscal_year if published_only else None
+    visible = None
+    if published_only:
+        visible = _Visible(
+            plan.first_fiscal_year, report_years(plan) if reported is None else reported
+        )
     measures = [
-        _measure(measure, paths, grades, statuses, first_year) for measure in plan.measures.all()
+        _measure(measure, paths, grades, statuses, visible) for measure in plan.measures.all()
     ]
     return {
         "format": FORMAT,
@@ -168,24 +177,40 @@ def _department_names(plan: Plan, measures: list[dict]) -> list[str]:
     return list(names)
 
 
-def _measure(measure: Measure, paths, grades, statuses, published_from: int | None) -> dict:
-    """One measure as a document part. With `published_from` (the plan's first year) only
-    what is published: the published evaluations, and results of exactly their years or of
-    years before the plan began."""
+@dataclass(frozen=True)
+class _Visible:
+    first_year: int
+    reported: frozenset[int]
+
+
+def _measure(measure: Measure, paths, grades, statuses, visible: _Visible | None) -> dict:
+    """One measure as a document part. With `visible` only what is published: the
+    published evaluations, and results of the years measures.publication allows."""
     continuity = {
         Measure.Continuity.NEW: "新規",
         Measure.Continuity.CONTINUING: "継続",
     }.get(measure.continuity, "")
-    everything = published_from is None
+    everything = visible is None
     evaluations = [
         evaluation
         for evaluation in measure.evaluations.all()
         if everything or evaluation.review_status == Evaluation.ReviewStatus.PUBLISHED
     ]
+    entry_years = {evaluation.fiscal_year for evaluation in measure.evaluations.all()}
     published_years = {evaluation.fiscal_year for evaluation in evaluations}
 
     def shown(year: int | None) -> bool:
-        return everything or year is None or year < published_from or year in published_years
+        return (
+            everything
+            or year is None
+            or result_shown(
+                year,
+                first_year=visible.first_year,
+                reported=visible.reported,
+                entries=entry_years,
+                published_entries=published_years,
+            )
+        )
 
     return {
         "code": measure.code,

@@ -18,16 +18,22 @@ MAX_PILLAR_DEPTH = 3
 
 
 def _fiscal_year_field(verbose_name=None, **kwargs) -> models.PositiveSmallIntegerField:
+    kwargs.setdefault("help_text", _("年度の始まる西暦年（令和2年度なら2020）"))
     return models.PositiveSmallIntegerField(
-        verbose_name or _("年度"),
-        validators=FISCAL_YEAR_VALIDATORS,
-        help_text=_("年度の始まる西暦年（令和2年度なら2020）"),
-        **kwargs,
+        verbose_name or _("年度"), validators=FISCAL_YEAR_VALIDATORS, **kwargs
     )
 
 
 def _year_in_range_q(field: str) -> Q:
     return Q(**{f"{field}__gte": 1989, f"{field}__lte": 2100})
+
+
+class Basis(models.TextChoices):
+    """Whether a yearly figure is that year's own or accumulated with the effects of earlier
+    years that continue (単年度 / 継続的・累計), as cities report both."""
+
+    SINGLE_YEAR = "single_year", _("単年度")
+    CUMULATIVE = "cumulative", _("累計")
 
 
 class PlanQuerySet(ScopedQuerySet):
@@ -82,6 +88,30 @@ class Plan(models.Model):
         verbose_name=_("所管部署"),
     )
     grade_note = models.TextField(_("評価区分の注記"), blank=True)
+    share_decimal_places = models.PositiveSmallIntegerField(
+        _("割合の小数点以下の桁数"),
+        default=1,
+        validators=[MaxValueValidator(3)],
+        help_text=_("評価・実施状況の割合と進捗率を四捨五入する桁（1なら 12.3%）"),
+    )
+    count_note = models.TextField(
+        _("集計表の注記"),
+        blank=True,
+        help_text=_("例: ※割合は四捨五入しているため、合計が100%にならない場合がある"),
+    )
+    saving_mark = models.CharField(
+        _("歳出削減額の記号"),
+        max_length=1,
+        choices=[("", _("付けない")), ("△", "△"), ("▲", "▲")],
+        blank=True,
+        help_text=_("削減額を △1,200千円 のように書く計画は記号を選ぶ"),
+    )
+    effect_unit = models.CharField(
+        _("効果額の表示単位"),
+        max_length=4,
+        choices=[("円", "円"), ("千円", "千円"), ("百万円", "百万円")],
+        default="千円",
+    )
     is_public = models.BooleanField(
         _("公開する"),
         default=False,
@@ -381,6 +411,11 @@ class Measure(models.Model):
         NEW = "new", _("新規")
         CONTINUING = "continuing", _("継続")
 
+    class Ending(models.TextChoices):
+        MERGED = "merged", _("集約")
+        FINISHED = "finished", _("取組終了")
+        DISCONTINUED = "discontinued", _("廃止・休止")
+
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="measures", verbose_name=_("計画")
     )
@@ -422,6 +457,28 @@ class Measure(models.Model):
     )
     co_creation_text = models.TextField(_("協創の内容"), blank=True)
     notes = models.TextField(_("注記"), blank=True, help_text=_("脚注など"))
+    first_fiscal_year = _fiscal_year_field(
+        _("取組の開始年度"),
+        null=True,
+        blank=True,
+        help_text=_("計画の途中で加わった取組だけ（空欄は計画の開始から）"),
+    )
+    last_fiscal_year = _fiscal_year_field(
+        _("取組の終了年度"),
+        null=True,
+        blank=True,
+        help_text=_("集約・終了した取組の最後の年度（空欄は計画の終了まで）"),
+    )
+    ending = models.CharField(_("終了の区分"), max_length=12, choices=Ending.choices, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_items",
+        verbose_name=_("集約先の取組"),
+    )
+    ending_note = models.TextField(_("終了の説明"), blank=True)
     departments = models.ManyToManyField(
         Department, through="MeasureDepartment", related_name="measures", verbose_name=_("担当課")
     )
@@ -441,6 +498,20 @@ class Measure(models.Model):
                 condition=Q(sub_number__gte=1), name="measure_sub_number_from_1"
             ),
             models.CheckConstraint(condition=~Q(code=""), name="measure_code_not_empty"),
+            models.CheckConstraint(
+                condition=Q(first_fiscal_year__isnull=True)
+                | Q(last_fiscal_year__isnull=True)
+                | Q(first_fiscal_year__lte=F("last_fiscal_year")),
+                name="measure_first_year_not_after_last",
+            ),
+            models.CheckConstraint(
+                condition=Q(ending="") | Q(last_fiscal_year__isnull=False),
+                name="measure_ending_has_last_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(ending="merged"),
+                name="measure_merged_into_only_when_merged",
+            ),
         ]
         indexes = [models.Index(fields=["plan", "pillar"], name="measure_plan_pillar")]
 
@@ -452,8 +523,40 @@ class Measure(models.Model):
         return self.code if self.sub_number == 1 else f"{self.code}-{self.sub_number}"
 
     def clean(self) -> None:
+        errors = {}
         if self.pillar_id and self.plan_id and self.pillar.plan_id != self.plan_id:
-            raise ValidationError({"pillar": _("体系（柱）は同じ計画から選んでください。")})
+            errors["pillar"] = _("体系（柱）は同じ計画から選んでください。")
+        if self.plan_id:
+            for name in ("first_fiscal_year", "last_fiscal_year"):
+                year = getattr(self, name)
+                if year is not None and not self.plan.contains_fiscal_year(year):
+                    errors[name] = _("%(year)sは計画期間（%(period)s）の外です。") % {
+                        "year": fiscal_year_display(year),
+                        "period": self.plan.period_display,
+                    }
+        if (
+            self.first_fiscal_year
+            and self.last_fiscal_year
+            and self.first_fiscal_year > self.last_fiscal_year
+        ):
+            errors["last_fiscal_year"] = _("終了年度は開始年度以降にしてください。")
+        if self.ending and not self.last_fiscal_year:
+            errors["last_fiscal_year"] = _("集約・終了した取組は最後の年度を入力してください。")
+        if self.merged_into_id:
+            if self.ending != self.Ending.MERGED:
+                errors["merged_into"] = _("集約先は、終了の区分が「集約」の取組だけに入力します。")
+            elif self.merged_into_id == self.pk:
+                errors["merged_into"] = _("自分自身には集約できません。")
+            elif self.plan_id and self.merged_into.plan_id != self.plan_id:
+                errors["merged_into"] = _("集約先は同じ計画の取組から選んでください。")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_active(self, fiscal_year: int) -> bool:
+        """Whether the measure is carried in the year (counted, graded, reported)."""
+        return (self.first_fiscal_year is None or self.first_fiscal_year <= fiscal_year) and (
+            self.last_fiscal_year is None or fiscal_year <= self.last_fiscal_year
+        )
 
 
 class MeasureDepartment(models.Model):
@@ -639,6 +742,13 @@ class Indicator(models.Model):
     )
     not_settable = models.BooleanField(_("指標の設定困難"), default=False)
     description = models.TextField(_("説明"), blank=True)
+    basis = models.CharField(
+        _("値の基準"),
+        max_length=12,
+        choices=Basis.choices,
+        default=Basis.SINGLE_YEAR,
+        help_text=_("各年度の値がその年度だけのものか、前年度までの累計か"),
+    )
 
     history = HistoricalRecords()
 
@@ -908,6 +1018,13 @@ class EffectAmount(models.Model):
     planned_saving = models.BigIntegerField(_("計画 歳出削減（円）"), null=True, blank=True)
     actual_revenue = models.BigIntegerField(_("実績 歳入増（円）"), null=True, blank=True)
     actual_saving = models.BigIntegerField(_("実績 歳出削減（円）"), null=True, blank=True)
+    basis = models.CharField(
+        _("効果額の基準"),
+        max_length=12,
+        choices=Basis.choices,
+        default=Basis.SINGLE_YEAR,
+        help_text=_("単年度効果額か、継続的な効果を含む累計か（両方あれば2行）"),
+    )
     note = models.TextField(_("備考"), blank=True)
 
     history = HistoricalRecords()
@@ -915,9 +1032,11 @@ class EffectAmount(models.Model):
     class Meta:
         verbose_name = _("効果額")
         verbose_name_plural = _("効果額")
-        ordering = ["measure_id", "fiscal_year"]
+        ordering = ["measure_id", "fiscal_year", "basis"]
         constraints = [
-            models.UniqueConstraint(fields=["measure", "fiscal_year"], name="effect_year_once"),
+            models.UniqueConstraint(
+                fields=["measure", "fiscal_year", "basis"], name="effect_year_basis_once"
+            ),
             models.CheckConstraint(
                 condition=_year_in_range_q("fiscal_year"), name="effect_year_range"
             ),
@@ -942,6 +1061,136 @@ class EffectAmount(models.Model):
     def clean(self) -> None:
         if self.measure_id:
             _check_year_in_plan(self.measure.plan, self.fiscal_year)
+
+
+class PeriodResult(models.Model):
+    """A measure's result over the whole plan period (計画期間の実績), reported at its end
+    beside the yearly ones; public once published with the plan's last year."""
+
+    municipality_path = "measure__plan__municipality"
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, related_name="period_result", verbose_name=_("取組")
+    )
+    status = models.ForeignKey(
+        ImplementationStatus,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("実施状況"),
+    )
+    grade = models.ForeignKey(
+        Grade,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("評価"),
+    )
+    summary = models.TextField(_("計画期間の取組結果"), blank=True)
+    published_at = models.DateTimeField(_("公表日時"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("計画期間の実績")
+        verbose_name_plural = _("計画期間の実績")
+        ordering = ["measure_id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {_('計画期間の実績')}"
+
+    def clean(self) -> None:
+        if not self.measure_id:
+            return
+        plan_id = self.measure.plan_id
+        errors = {}
+        if self.grade_id and self.grade.plan_id != plan_id:
+            errors["grade"] = _("この計画の評価区分から選んでください。")
+        if self.status_id and self.status.plan_id != plan_id:
+            errors["status"] = _("この計画の実施状況から選んでください。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanGoal(models.Model):
+    """A goal for the plan as a whole, above its measures (主要目標): a total effect amount,
+    a floor area to reduce, a number of staff. Progress is the cumulative result over the
+    target, and may exceed 100 %."""
+
+    municipality_path = "plan__municipality"
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("計画")
+    )
+    order = models.PositiveSmallIntegerField(_("順序"), default=0)
+    name = models.CharField(_("目標の項目"), max_length=300, help_text=_("例: 一般職員数の削減"))
+    target_value = models.DecimalField(
+        _("目標値（数値）"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    target_unit = models.CharField(_("目標値の単位"), max_length=30, blank=True)
+    target_text = models.CharField(
+        _("目標値（記載どおり）"), max_length=300, blank=True, help_text=_("例: 12人削減")
+    )
+    note = models.TextField(_("説明"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("主要目標")
+        verbose_name_plural = _("主要目標")
+        ordering = ["plan_id", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="plan_goal_name_unique"),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=False) | ~Q(target_text=""),
+                name="plan_goal_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanGoalResult(models.Model):
+    """A plan-level goal's result of one fiscal year; `cumulative` is the running total when
+    the city states one (otherwise the years' values are added up)."""
+
+    municipality_path = "goal__plan__municipality"
+
+    goal = models.ForeignKey(
+        PlanGoal, on_delete=models.CASCADE, related_name="results", verbose_name=_("主要目標")
+    )
+    fiscal_year = _fiscal_year_field()
+    value = models.DecimalField(
+        _("実績（数値）"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    unit = models.CharField(_("単位"), max_length=30, blank=True)
+    text = models.CharField(_("実績（記載どおり）"), max_length=300, blank=True)
+    cumulative = models.DecimalField(
+        _("累計（記載どおりの数値）"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("主要目標の実績")
+        verbose_name_plural = _("主要目標の実績")
+        ordering = ["goal_id", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "fiscal_year"], name="plan_goal_year_once"),
+            models.CheckConstraint(
+                condition=_year_in_range_q("fiscal_year"), name="plan_goal_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal} {fiscal_year_display(self.fiscal_year)}"
+
+    def clean(self) -> None:
+        if self.goal_id:
+            _check_year_in_plan(self.goal.plan, self.fiscal_year)
 
 
 class RoundQuerySet(ScopedQuerySet):

@@ -5,6 +5,7 @@ history of each row is kept by django-simple-history.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -23,11 +24,13 @@ from measures.models import (
     IndicatorValue,
     Measure,
     Plan,
+    PlanGoalResult,
     Report,
     Round,
     Step,
     StepYear,
 )
+from measures.publication import report_years
 from measures.values import Quantity
 from municipalities import content_version
 
@@ -251,7 +254,9 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
     """Publish the year's progress report as a frozen revision and lock the year's entries.
 
     Every entry of the year must be approved (or already published, for a correction). A
-    correction after the first publication needs a note of what changed and why."""
+    plan measured only in 効果額 or by plan-level goals may have no entries: its year is
+    published with the figures the office entered. A correction after the first
+    publication needs a note of what changed and why."""
     evaluations = Evaluation.objects.select_for_update().filter(
         measure__plan=plan, fiscal_year=fiscal_year
     )
@@ -260,8 +265,8 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
         raise ValidationError(
             f"承認されていない入力が{pending.count()}件あります。すべて承認してから公表してください。"
         )
-    if not evaluations.exists():
-        raise ValidationError("この年度の入力がありません。")
+    if not evaluations.exists() and not _has_office_figures(plan, fiscal_year):
+        raise ValidationError("この年度の入力も効果額・主要目標の実績もありません。")
     last = Report.objects.filter(plan=plan, fiscal_year=fiscal_year).order_by("-revision").first()
     revision = last.revision + 1 if last else 1
     if revision > 1 and not note.strip():
@@ -274,7 +279,11 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
         evaluation.save()
     Round.objects.filter(plan=plan, fiscal_year=fiscal_year).update(status=Round.Status.PUBLISHED)
     content_version.changed([plan.municipality_id])
-    content = plan_document(plan_queryset().get(pk=plan.pk), published_only=True)
+    content = plan_document(
+        plan_queryset().get(pk=plan.pk),
+        published_only=True,
+        reported=report_years(plan) | {fiscal_year},
+    )
     content["fiscal_year"] = fiscal_year
     report = Report(
         plan=plan,
@@ -290,31 +299,59 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
     return report
 
 
-def record_publication(*, plan: Plan, by=None, note: str = "") -> list[Report]:
+def _has_office_figures(plan: Plan, fiscal_year: int) -> bool:
+    """Whether the year has figures that need no entry: effect results or goal results."""
+    return (
+        EffectAmount.objects.filter(measure__plan=plan, fiscal_year=fiscal_year)
+        .exclude(actual_revenue=None, actual_saving=None)
+        .exists()
+        or PlanGoalResult.objects.filter(goal__plan=plan, fiscal_year=fiscal_year).exists()
+    )
+
+
+def record_publication(
+    *,
+    plan: Plan,
+    by=None,
+    note: str = "",
+    years: Iterable[int] = (),
+    dates: dict[int, datetime.date] | None = None,
+) -> list[Report]:
     """A report revision for each published year whose published content is not yet the
-    latest revision's (used when results published elsewhere are imported)."""
-    years = sorted(
-        set(
-            Evaluation.objects.filter(
-                measure__plan=plan, review_status=Status.PUBLISHED
-            ).values_list("fiscal_year", flat=True)
+    latest revision's (used when results published elsewhere are imported).
+
+    The published years are those with published entries or reports, and `years` (a plan
+    measured only in 効果額 has no entries). A first revision is dated with the city's own
+    publication date from `dates` where the file gives one."""
+    dates = dates or {}
+    published = set(
+        Evaluation.objects.filter(measure__plan=plan, review_status=Status.PUBLISHED).values_list(
+            "fiscal_year", flat=True
         )
     )
-    if not years:
+    reported = report_years(plan) | published | set(years)
+    if not reported:
         return []
-    content = plan_document(plan_queryset().get(pk=plan.pk), published_only=True)
+    content = plan_document(
+        plan_queryset().get(pk=plan.pk), published_only=True, reported=frozenset(reported)
+    )
     created = []
     now = timezone.now()
-    for year in years:
+    for year in sorted(reported):
         year_content = {**content, "fiscal_year": year}
         last = Report.objects.filter(plan=plan, fiscal_year=year).order_by("-revision").first()
         if last is not None and last.content == year_content:
             continue
+        published_at = now
+        if last is None and year in dates:
+            published_at = datetime.datetime.combine(
+                dates[year], datetime.time(), tzinfo=timezone.get_current_timezone()
+            )
         report = Report(
             plan=plan,
             fiscal_year=year,
             revision=last.revision + 1 if last else 1,
-            published_at=now,
+            published_at=published_at,
             published_by=by,
             note=note or ("" if last is None else "公表済み資料の取り込みによる更新"),
             content=year_content,

@@ -1,18 +1,14 @@
 """What citizens may see: public plans, and of their yearly results only what was published.
 
-Every public page, filter, download and API answer reads through these functions, so the
-rule lives in one place: a plan is shown when the reform office made it public; an
-evaluation when it is published; a measure's actual value, step result or effect result of
-a year only when that measure's evaluation of that year is published (or when the year is
-from before the plan began, as the published plan itself shows). Visibility is decided per
-measure and year, never for a whole year of the plan: one published entry must not expose
-the drafts of the other measures of its year.
+Every public page, filter, download and API answer reads through these functions: a plan is
+shown when the reform office made it public; an evaluation when it is published; a
+measure's actual value, step result or effect result of a year by the rule in
+`measures.publication`, decided per measure and year, never for a whole year of the plan.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q, Value
 from django.shortcuts import get_object_or_404
 
 from measures.models import (
@@ -27,6 +23,7 @@ from measures.models import (
     Plan,
     Report,
 )
+from measures.publication import result_shown, result_shown_q
 from municipalities.models import Municipality
 
 PUBLISHED = Evaluation.ReviewStatus.PUBLISHED
@@ -44,27 +41,32 @@ def get_public_plan(slug: str, pk: int) -> Plan:
     return get_object_or_404(public_plans(), municipality__slug=slug, pk=pk)
 
 
-def published_years(plan: Plan) -> list[int]:
-    return sorted(
-        set(
+@dataclass(frozen=True)
+class PublishedYears:
+    """The years a plan has published: `years` to offer citizens (those with a published
+    report or published entries), `reported` those with a published report."""
+
+    years: list[int]
+    reported: frozenset[int]
+
+
+def published_years(plan: Plan) -> PublishedYears:
+    """Both sets of years in one query."""
+    rows = (
+        Report.objects.filter(plan=plan)
+        .order_by()
+        .values_list("fiscal_year", Value("report"))
+        .union(
             Evaluation.objects.filter(measure__plan=plan, review_status=PUBLISHED)
             .order_by()
-            .values_list("fiscal_year", flat=True)
-            .distinct()
+            .values_list("fiscal_year", Value("entry"))
         )
     )
-
-
-def result_published_q(plan: Plan, measure_field: str) -> Q:
-    """Rows of a measure's yearly results (with a `fiscal_year`) that citizens may see: the
-    measure's evaluation of that year is published, or the year is before the plan began.
-    `measure_field` is the lookup from the row to its measure's id."""
-    published = Evaluation.objects.filter(
-        measure_id=OuterRef(measure_field),
-        fiscal_year=OuterRef("fiscal_year"),
-        review_status=PUBLISHED,
+    rows = list(rows)
+    return PublishedYears(
+        years=sorted({year for year, _kind in rows}),
+        reported=frozenset(year for year, kind in rows if kind == "report"),
     )
-    return Q(fiscal_year__lt=plan.first_fiscal_year) | Q(Exists(published))
 
 
 def published_evaluations(plan: Plan):
@@ -73,12 +75,13 @@ def published_evaluations(plan: Plan):
     )
 
 
-def measures_for_public(plan: Plan):
+def measures_for_public(plan: Plan, reported: frozenset[int]):
     """The plan's measures with everything the measure page shows, in a fixed number of
-    queries: departments, effect amounts, published evaluations, and every indicator with
-    its visible values."""
+    queries: departments, effect amounts, published evaluations (`published`), the years of
+    all entries (`entries`), and every indicator with its visible values."""
     values = IndicatorValue.objects.filter(
-        ~Q(kind=IndicatorValue.Kind.ACTUAL) | result_published_q(plan, "indicator__measure_id")
+        ~Q(kind=IndicatorValue.Kind.ACTUAL)
+        | result_shown_q(plan, "indicator__measure_id", reported)
     )
     return (
         Measure.objects.filter(plan=plan)
@@ -90,6 +93,11 @@ def measures_for_public(plan: Plan):
                 "evaluations",
                 queryset=published_evaluations(plan).order_by("fiscal_year"),
                 to_attr="published",
+            ),
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.only("measure_id", "fiscal_year"),
+                to_attr="entries",
             ),
             Prefetch(
                 "indicators",
@@ -161,9 +169,10 @@ class MeasureOutline:
     pillar_id: int | None
     grades: dict[int, int | None] = field(default_factory=dict)
     effects: list[tuple[int, int | None, int | None]] = field(default_factory=list)
+    entries: set[int] = field(default_factory=set)
 
 
-def measure_outlines(plan: Plan) -> list[MeasureOutline]:
+def measure_outlines(plan: Plan, reported: frozenset[int]) -> list[MeasureOutline]:
     """Every measure of the plan as an outline, read as plain values in three queries: the
     plan page counts hundreds of rows and shows none of them."""
     outlines = {
@@ -172,12 +181,15 @@ def measure_outlines(plan: Plan) -> list[MeasureOutline]:
         .order_by("order", "pk")
         .values_list("pk", "pillar_id")
     }
-    for measure_id, year, grade_id in (
-        published_evaluations(plan)
+    for measure_id, year, status, grade_id in (
+        Evaluation.objects.filter(measure__plan=plan)
         .order_by()
-        .values_list("measure_id", "fiscal_year", "final_grade_id")
+        .values_list("measure_id", "fiscal_year", "review_status", "final_grade_id")
     ):
-        outlines[measure_id].grades[year] = grade_id
+        outline = outlines[measure_id]
+        outline.entries.add(year)
+        if status == PUBLISHED:
+            outline.grades[year] = grade_id
     effects = (
         EffectAmount.objects.filter(measure__plan=plan)
         .order_by()
@@ -194,43 +206,55 @@ def measure_outlines(plan: Plan) -> list[MeasureOutline]:
         outline = outlines[measure_id]
         planned = EffectAmount.total_of(amounts[0], amounts[1])
         actual = EffectAmount.total_of(amounts[2], amounts[3])
-        if not results_shown(plan, outline.grades.keys(), year):
+        if not result_shown(
+            year,
+            first_year=plan.first_fiscal_year,
+            reported=reported,
+            entries=outline.entries,
+            published_entries=outline.grades.keys(),
+        ):
             actual = None
         outline.effects.append((year, planned, actual))
     return list(outlines.values())
 
 
-def results_shown(plan: Plan, measure_years: Iterable[int], fiscal_year: int) -> bool:
-    """Whether a measure's results of a year may be shown: `measure_years` are the years of
-    that measure's published evaluations; years from before the plan began came with the
-    published plan."""
-    return fiscal_year < plan.first_fiscal_year or fiscal_year in measure_years
+def shown_years(measure: Measure, plan: Plan, reported: frozenset[int]):
+    """A test of the years whose results of the measure are public, from its prefetched
+    `published` and `entries`."""
+    entries = {evaluation.fiscal_year for evaluation in measure.entries}
+    published = {evaluation.fiscal_year for evaluation in measure.published}
+
+    def shown(fiscal_year: int) -> bool:
+        return result_shown(
+            fiscal_year,
+            first_year=plan.first_fiscal_year,
+            reported=reported,
+            entries=entries,
+            published_entries=published,
+        )
+
+    return shown
 
 
-def published_years_of(measure: Measure) -> set[int]:
-    """The years of the measure's published evaluations (prefetched as `published`)."""
-    return {evaluation.fiscal_year for evaluation in measure.published}
-
-
-def steps_for_public(measure: Measure, plan: Plan):
-    """Steps with their years; a year's result text only when the measure's evaluation of
-    that year is published."""
-    shown = published_years_of(measure)
+def steps_for_public(measure: Measure, plan: Plan, reported: frozenset[int]):
+    """Steps with their years; a year's result text only where its results are public."""
+    shown = shown_years(measure, plan, reported)
     steps = list(measure.steps.prefetch_related("years", "departments"))
     for step in steps:
         for year in step.years.all():
-            if not results_shown(plan, shown, year.fiscal_year):
+            if not shown(year.fiscal_year):
                 year.actual = year.progress = year.next_steps = ""
     return steps
 
 
-def effects_for_public(measure: Measure, plan: Plan) -> list[EffectAmount]:
-    """The measure's effect amounts (prefetched); actual amounts only of the years whose
-    evaluation of the measure is published."""
-    shown = published_years_of(measure)
+def effects_for_public(
+    measure: Measure, plan: Plan, reported: frozenset[int]
+) -> list[EffectAmount]:
+    """The measure's effect amounts (prefetched); actual amounts only where public."""
+    shown = shown_years(measure, plan, reported)
     effects = list(measure.effects.all())
     for effect in effects:
-        if not results_shown(plan, shown, effect.fiscal_year):
+        if not shown(effect.fiscal_year):
             effect.actual_revenue = effect.actual_saving = None
     return effects
 

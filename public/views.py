@@ -51,11 +51,13 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _plan_context(request: HttpRequest, slug: str, pk: int) -> dict:
     plan = published.get_public_plan(slug, pk)
-    years = published.published_years(plan)
+    published_years = published.published_years(plan)
+    years = published_years.years
     return {
         "plan": plan,
         "city": plan.municipality,
         "years": years,
+        "reported": published_years.reported,
         "year_labels": {year: fiscal_year_display(year) for year in years},
     }
 
@@ -74,7 +76,7 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan, years = context["plan"], context["years"]
     year = _chosen_year(request, years)
     previous = years[years.index(year) - 1] if year and years.index(year) > 0 else None
-    measures = published.measure_outlines(plan)
+    measures = published.measure_outlines(plan, context["reported"])
     pillars, roots, root_of = published.pillar_roots(plan)
     grades = list(plan.grades.all())
     context.update(
@@ -141,9 +143,9 @@ def pillar(request: HttpRequest, slug: str, pk: int, pillar_pk: int) -> HttpResp
 @cached_page(of_municipality)
 def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
-    plan = context["plan"]
-    item = get_object_or_404(published.measures_for_public(plan), pk=measure_pk)
-    steps = published.steps_for_public(item, plan)
+    plan, reported = context["plan"], context["reported"]
+    item = get_object_or_404(published.measures_for_public(plan, reported), pk=measure_pk)
+    steps = published.steps_for_public(item, plan, reported)
     step_years = sorted({y.fiscal_year for step in steps for y in step.years.all()})
     indicators = []
     for index, indicator in enumerate(item.indicators.all()):
@@ -184,7 +186,7 @@ def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpRe
         measure=item,
         effects=[
             (effect, fiscal_year_display(effect.fiscal_year))
-            for effect in published.effects_for_public(item, plan)
+            for effect in published.effects_for_public(item, plan, reported)
         ],
         steps=steps,
         step_years=[(y, fiscal_year_display(y)) for y in step_years],
