@@ -1,7 +1,6 @@
 """Production hardening: security headers, login protection, sessions, deploy checks, the
-database-down page, structured logs, and backup and restore."""
+database-down page and structured logs (backup and restore: test_backup_restore.py)."""
 
-import io
 import json
 import logging
 import os
@@ -12,17 +11,10 @@ from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
 from django.db.utils import OperationalError
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
-from measures.exporting import plan_document, plan_queryset
-from measures.importing import import_plan_document
-from measures.models import Evaluation, Measure, Plan, Report
-from measures.tests.documents import small_document
-from municipalities.models import Municipality
 from municipalities.tests.base import PASSWORD, ActorsTestCase
 from reform.logging import JsonFormatter
 
@@ -132,36 +124,3 @@ class StructuredLogTests(TestCase):
         self.assertEqual(
             (line["level"], line["message"], line["path"]), ("ERROR", "database down", "/")
         )
-
-
-class BackupRestoreTests(ActorsTestCase):
-    def wipe(self) -> None:
-        """Delete every row the backup holds, as a lost database would have none."""
-        from django.apps import apps
-
-        with override_settings(SIMPLE_HISTORY_ENABLED=False):
-            for model in (Report, Plan, Municipality, get_user_model()):
-                model.objects.all().delete()
-            for model in apps.get_models():
-                if model._meta.app_label in {"measures", "municipalities"}:
-                    model.objects.all().delete()
-
-    def test_backup_wipe_restore_loses_nothing(self):
-        plan = import_plan_document(small_document(), publish=True).plan
-        before = plan_document(plan_queryset().get(pk=plan.pk))
-        models = (Municipality, Plan, Measure, Evaluation, Report, get_user_model())
-        counts = {model.__name__: model.objects.count() for model in models}
-        history = (Measure.history.count(), Evaluation.history.count())
-        backup = Path(tempfile.mkdtemp()) / "backup.json.gz"
-        call_command("backup_data", str(backup), stderr=io.StringIO())
-        with self.assertRaises(CommandError):
-            call_command("restore_data", str(backup))  # refuses a database that has data
-        self.wipe()
-        self.assertFalse(Plan.objects.exists())
-        self.assertEqual(Measure.history.count(), 0)
-        call_command("restore_data", str(backup), stdout=io.StringIO())
-        restored = Plan.objects.get(name=plan.name)
-        self.assertEqual(plan_document(plan_queryset().get(pk=restored.pk)), before)
-        self.assertEqual({model.__name__: model.objects.count() for model in models}, counts)
-        self.assertEqual((Measure.history.count(), Evaluation.history.count()), history)
-        self.assertTrue(get_user_model().objects.get(username="officer").check_password(PASSWORD))
