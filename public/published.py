@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, Value
 from django.shortcuts import get_object_or_404
 
+from measures.goals import GoalProgress, goal_progress
 from measures.models import (
     EffectAmount,
     Evaluation,
@@ -21,6 +22,7 @@ from measures.models import (
     MeasureDepartment,
     Pillar,
     Plan,
+    PlanGoalResult,
     Report,
 )
 from measures.publication import result_shown, result_shown_q
@@ -161,51 +163,80 @@ def _department_links() -> Prefetch:
     )
 
 
+@dataclass(frozen=True)
+class EffectOutline:
+    """A measure's effect amounts (yen) of one year and basis; actuals only where public."""
+
+    fiscal_year: int
+    basis: str
+    planned_revenue: int | None
+    planned_saving: int | None
+    actual_revenue: int | None
+    actual_saving: int | None
+
+    def amount(self, kind: str, part: str) -> int | None:
+        """kind: planned | actual; part: revenue | saving | total."""
+        revenue, saving = getattr(self, f"{kind}_revenue"), getattr(self, f"{kind}_saving")
+        if part == "revenue":
+            return revenue
+        if part == "saving":
+            return saving
+        return EffectAmount.total_of(revenue, saving)
+
+
 @dataclass
 class MeasureOutline:
-    """What the plan page counts of a measure: its pillar, its published final grade of each
-    year, and its effect amounts (yen) as (fiscal year, planned total, actual total)."""
+    """What the plan page counts of a measure: its pillar and active years, its published
+    final grade and status of each year, and its effect amounts."""
 
     pillar_id: int | None
+    first_year: int | None = None
+    last_year: int | None = None
     grades: dict[int, int | None] = field(default_factory=dict)
-    effects: list[tuple[int, int | None, int | None]] = field(default_factory=list)
+    statuses: dict[int, int | None] = field(default_factory=dict)
+    effects: list[EffectOutline] = field(default_factory=list)
     entries: set[int] = field(default_factory=set)
+
+    def is_active(self, fiscal_year: int) -> bool:
+        return (self.first_year is None or self.first_year <= fiscal_year) and (
+            self.last_year is None or fiscal_year <= self.last_year
+        )
 
 
 def measure_outlines(plan: Plan, reported: frozenset[int]) -> list[MeasureOutline]:
     """Every measure of the plan as an outline, read as plain values in three queries: the
     plan page counts hundreds of rows and shows none of them."""
     outlines = {
-        pk: MeasureOutline(pillar_id)
-        for pk, pillar_id in Measure.objects.filter(plan=plan)
+        pk: MeasureOutline(pillar_id, first, last)
+        for pk, pillar_id, first, last in Measure.objects.filter(plan=plan)
         .order_by("order", "pk")
-        .values_list("pk", "pillar_id")
+        .values_list("pk", "pillar_id", "first_fiscal_year", "last_fiscal_year")
     }
-    for measure_id, year, status, grade_id in (
+    for measure_id, year, review_status, grade_id, status_id in (
         Evaluation.objects.filter(measure__plan=plan)
         .order_by()
-        .values_list("measure_id", "fiscal_year", "review_status", "final_grade_id")
+        .values_list("measure_id", "fiscal_year", "review_status", "final_grade_id", "status_id")
     ):
         outline = outlines[measure_id]
         outline.entries.add(year)
-        if status == PUBLISHED:
+        if review_status == PUBLISHED:
             outline.grades[year] = grade_id
+            outline.statuses[year] = status_id
     effects = (
         EffectAmount.objects.filter(measure__plan=plan)
-        .order_by()
+        .order_by("fiscal_year")
         .values_list(
             "measure_id",
             "fiscal_year",
+            "basis",
             "planned_revenue",
             "planned_saving",
             "actual_revenue",
             "actual_saving",
         )
     )
-    for measure_id, year, *amounts in effects:
+    for measure_id, year, basis, *amounts in effects:
         outline = outlines[measure_id]
-        planned = EffectAmount.total_of(amounts[0], amounts[1])
-        actual = EffectAmount.total_of(amounts[2], amounts[3])
         if not result_shown(
             year,
             first_year=plan.first_fiscal_year,
@@ -213,8 +244,8 @@ def measure_outlines(plan: Plan, reported: frozenset[int]) -> list[MeasureOutlin
             entries=outline.entries,
             published_entries=outline.grades.keys(),
         ):
-            actual = None
-        outline.effects.append((year, planned, actual))
+            amounts[2] = amounts[3] = None
+        outline.effects.append(EffectOutline(year, basis, *amounts))
     return list(outlines.values())
 
 
@@ -257,6 +288,17 @@ def effects_for_public(
         if not shown(effect.fiscal_year):
             effect.actual_revenue = effect.actual_saving = None
     return effects
+
+
+def goals_for_public(plan: Plan, reported: frozenset[int]) -> list[GoalProgress]:
+    """The plan-level goals with the results of years whose report is published."""
+    results = PlanGoalResult.objects.filter(
+        Q(fiscal_year__in=sorted(reported)) | Q(fiscal_year__lt=plan.first_fiscal_year)
+    )
+    goals = plan.goals.prefetch_related(Prefetch("results", queryset=results)).order_by(
+        "order", "pk"
+    )
+    return [goal_progress(goal, goal.results.all(), plan.share_decimal_places) for goal in goals]
 
 
 def pillar_roots(plan: Plan) -> tuple[list[Pillar], list[Pillar], dict[int, Pillar]]:

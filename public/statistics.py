@@ -1,102 +1,165 @@
-"""Grade counts and effect totals of a plan's published year, overall and per pillar."""
+"""Counts and totals of a plan's published years, overall and per pillar, as cities print
+them: grades or implementation statuses with their shares (評価対象 / 対象外 / 合計), and
+effect amounts per year with 小計 per pillar, 合計, and the split into 歳入増 and 歳出削減.
 
+Only measures active in a year are counted in it; shares are rounded half up (四捨五入) to
+the plan's number of decimal places.
+"""
+
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from measures.models import Grade, Pillar
+from measures.models import Grade, Pillar, Plan
 from public.published import MeasureOutline
 
 
+def rounded_share(count: int, total: int, places: int) -> Decimal | None:
+    """count ÷ total as a percentage, rounded half up (12.25 → 12.3 with one place)."""
+    if not total:
+        return None
+    return (Decimal(count) * 100 / total).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A class that is counted: a grade or an implementation status."""
+
+    pk: int
+    code: str
+    label: str
+    counted: bool = True  # shares are of counted (評価対象) items; 対象外 classes are not
+
+
 @dataclass
-class GradeCount:
-    grade: Grade
+class Count:
+    category: Category
     count: int
-    share: Decimal | None  # of rated measures; None for a grade that is not rated
+    share: Decimal | None
     change: int | None  # against the previous published year
 
 
 @dataclass
-class GradeRow:
+class TallyRow:
     label: str
     pillar: Pillar | None
-    counts: list[GradeCount] = field(default_factory=list)
-    ungraded: int = 0
-    rated: int = 0
+    counts: list[Count] = field(default_factory=list)
+    counted: int = 0  # 評価対象
+    excluded: int = 0  # 対象外: active but without a counted class
+    total: int = 0  # 合計: active in the year
 
 
-def grade_rows(
-    measures: list[MeasureOutline],
-    grades: list[Grade],
-    roots: list[Pillar],
+def tally_rows(
+    measures: Sequence[MeasureOutline],
+    categories: Sequence[Category],
+    roots: Sequence[Pillar],
     root_of: dict[int, Pillar],
+    of_year: Callable[[MeasureOutline, int], int | None],
     year: int,
     previous: int | None,
-) -> list[GradeRow]:
-    """The overall row first, then one row per top pillar."""
-    grade_of = {grade.pk: grade for grade in grades}
-    groups: list[tuple[str, Pillar | None, list[MeasureOutline]]] = [("全体", None, measures)]
+    places: int,
+) -> list[TallyRow]:
+    """The overall row first, then one row per top pillar; `of_year(measure, year)` gives
+    the measure's category id in a year (None when it has none)."""
+    by_pk = {category.pk: category for category in categories}
+    groups: list[tuple[str, Pillar | None, Sequence[MeasureOutline]]] = [("全体", None, measures)]
     for root in roots:
         members = [m for m in measures if m.pillar_id and root_of[m.pillar_id].pk == root.pk]
         groups.append((str(root), root, members))
     rows = []
     for label, pillar, members in groups:
-        now = [grade_of.get(m.grades.get(year)) for m in members]
-        before = [grade_of.get(m.grades.get(previous)) for m in members] if previous else None
-        rated = sum(1 for g in now if g is not None and g.is_rated)
-        row = GradeRow(label, pillar, rated=rated, ungraded=sum(1 for g in now if g is None))
-        for grade in grades:
-            count = sum(1 for g in now if g is not None and g.pk == grade.pk)
-            share = (
-                (Decimal(count) / rated * 100).quantize(Decimal("0.1"))
-                if grade.is_rated and rated
-                else None
-            )
+        now = [by_pk.get(of_year(m, year)) for m in members if m.is_active(year)]
+        before = (
+            [by_pk.get(of_year(m, previous)) for m in members if m.is_active(previous)]
+            if previous
+            else None
+        )
+        counted = sum(1 for c in now if c is not None and c.counted)
+        row = TallyRow(label, pillar, counted=counted, excluded=len(now) - counted, total=len(now))
+        for category in categories:
+            count = sum(1 for c in now if c is category)
+            share = rounded_share(count, counted, places) if category.counted else None
             change = None
             if before is not None:
-                change = count - sum(1 for g in before if g is not None and g.pk == grade.pk)
-            row.counts.append(GradeCount(grade, count, share, change))
+                change = count - sum(1 for c in before if c is category)
+            row.counts.append(Count(category, count, share, change))
         rows.append(row)
     return rows
 
 
+def grade_categories(grades: Sequence[Grade]) -> list[Category]:
+    return [Category(grade.pk, grade.code, grade.label, grade.is_rated) for grade in grades]
+
+
+def status_categories(plan: Plan) -> list[Category]:
+    return [Category(status.pk, status.label, status.label) for status in plan.statuses.all()]
+
+
 @dataclass
 class EffectRow:
+    """One line of the effect table: a pillar's (or the plan's) 歳入増, 歳出削減 or their sum,
+    planned and actual per year."""
+
     label: str
-    by_year: dict[int, dict[str, int]]
+    part: str  # "revenue" | "saving" | "total"
+    by_year: dict[int, dict[str, int | None]]
+    cumulative: bool
 
     @property
-    def total(self) -> dict[str, int]:
-        return {
-            key: sum(year[key] for year in self.by_year.values()) for key in ("planned", "actual")
-        }
+    def period(self) -> dict[str, int | None]:
+        """The whole period: the sum of single-year figures; for cumulative figures, the
+        latest year's (a running total already)."""
+        result: dict[str, int | None] = {}
+        for key in ("planned", "actual"):
+            values = [cell[key] for _year, cell in sorted(self.by_year.items())]
+            present = [value for value in values if value is not None]
+            if not present:
+                result[key] = None
+            else:
+                result[key] = present[-1] if self.cumulative else sum(present)
+        return result
 
 
-def effect_rows(
-    measures: list[MeasureOutline],
-    roots: list[Pillar],
+@dataclass
+class EffectTable:
+    basis: str
+    rows: list[EffectRow]
+
+
+PARTS = (("revenue", "歳入増"), ("saving", "歳出削減"), ("total", "計"))
+
+
+def effect_tables(
+    measures: Sequence[MeasureOutline],
+    roots: Sequence[Pillar],
     root_of: dict[int, Pillar],
-    years: list[int],
-    shown_years: set[int],
-) -> list[EffectRow]:
-    """効果額 (歳入増 + 歳出削減) per top pillar and year: planned for every year, actual only
-    for published years. Rows without any amount are left out."""
-
-    def amounts(members: list[MeasureOutline]) -> dict[int, dict[str, int]]:
-        table = {year: {"planned": 0, "actual": 0} for year in years}
-        for measure in members:
-            for fiscal_year, planned, actual in measure.effects:
-                if fiscal_year not in table:
-                    continue
-                table[fiscal_year]["planned"] += planned or 0
-                if fiscal_year in shown_years:
-                    table[fiscal_year]["actual"] += actual or 0
-        return table
-
-    rows = []
-    for root in roots:
-        members = [m for m in measures if m.pillar_id and root_of[m.pillar_id].pk == root.pk]
-        rows.append(EffectRow(str(root), amounts(members)))
-    rows.append(EffectRow("合計", amounts(measures)))
-    if not any(v["planned"] or v["actual"] for row in rows for v in row.by_year.values()):
-        return []
-    return rows
+    years: Sequence[int],
+) -> list[EffectTable]:
+    """効果額 per basis (単年度 / 累計): for each top pillar (小計) and the plan (合計), the
+    歳入増, 歳出削減 and their sum per year, planned and actual. Actuals are the outlines'
+    (already only where public). Bases and lines without any amount are left out."""
+    tables = []
+    for basis in sorted({effect.basis for m in measures for effect in m.effects}):
+        groups = [
+            (str(root), [m for m in measures if m.pillar_id and root_of[m.pillar_id].pk == root.pk])
+            for root in roots
+        ]
+        groups.append(("合計", list(measures)))
+        rows = []
+        for label, members in groups:
+            for part, _word in PARTS:
+                by_year = {year: {"planned": None, "actual": None} for year in years}
+                for measure in members:
+                    for effect in measure.effects:
+                        if effect.basis != basis or effect.fiscal_year not in by_year:
+                            continue
+                        cell = by_year[effect.fiscal_year]
+                        for key in ("planned", "actual"):
+                            amount = effect.amount(key, part)
+                            if amount is not None:
+                                cell[key] = (cell[key] or 0) + amount
+                if any(v is not None for cell in by_year.values() for v in cell.values()):
+                    rows.append(EffectRow(label, part, by_year, basis == "cumulative"))
+        if rows:
+            tables.append(EffectTable(basis, rows))
+    return tables

@@ -10,11 +10,10 @@ from measures.fiscal_years import fiscal_year_display
 from measures.models import IndicatorValue, Measure, Pillar
 from measures.plan_files import FORMATS, write_plan_file
 from measures.values import format_number
-from public import published
+from public import published, statistics
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
 from public.page_cache import cached_page, of_all, of_municipality
-from public.statistics import effect_rows, grade_rows
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
@@ -73,22 +72,36 @@ def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
 @cached_page(of_municipality, reads=["year"])
 def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
-    plan, years = context["plan"], context["years"]
+    plan, years, reported = context["plan"], context["years"], context["reported"]
     year = _chosen_year(request, years)
     previous = years[years.index(year) - 1] if year and years.index(year) > 0 else None
-    measures = published.measure_outlines(plan, context["reported"])
+    measures = published.measure_outlines(plan, reported)
     pillars, roots, root_of = published.pillar_roots(plan)
-    grades = list(plan.grades.all())
+    places = plan.share_decimal_places
+    grade_list = list(plan.grades.all())
+    grades = statistics.grade_categories(grade_list)
+    statuses = statistics.status_categories(plan)
+
+    def tally(categories, of_year):
+        if not (year and categories):
+            return []
+        return statistics.tally_rows(
+            measures, categories, roots, root_of, of_year, year, previous, places
+        )
+
     context.update(
         year=year,
         year_display=fiscal_year_display(year) if year else "",
         previous_display=fiscal_year_display(previous) if previous else "",
         tree=_tree(pillars, measures),
-        grade_rows=grade_rows(measures, grades, roots, root_of, year, previous)
-        if year and grades
-        else [],
-        grades=grades,
-        effect_rows=effect_rows(measures, roots, root_of, list(plan.fiscal_years), set(years)),
+        grades=grade_list,
+        grade_rows=tally(grades, lambda m, y: m.grades.get(y)),
+        status_rows=tally(statuses, lambda m, y: m.statuses.get(y)),
+        grade_categories=grades,
+        status_categories=statuses,
+        effect_tables=statistics.effect_tables(measures, roots, root_of, list(plan.fiscal_years)),
+        effect_parts=dict(statistics.PARTS),
+        goals=published.goals_for_public(plan, reported),
         plan_years=[(y, fiscal_year_display(y)) for y in plan.fiscal_years],
         sections=plan.sections.all(),
         formats=FORMATS,

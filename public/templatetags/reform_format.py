@@ -1,9 +1,11 @@
 """Numbers and years as city halls write them."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 
 from measures.fiscal_years import fiscal_year_display
-from measures.values import format_number, format_yen_in_thousands
+from measures.values import YEN_MULTIPLIERS, format_number, format_yen_in_thousands
 
 register = template.Library()
 
@@ -45,3 +47,24 @@ def signed(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def money(value, unit="千円"):
+    """An amount in yen shown in the plan's unit, rounded half up: 1,234,500 → 1,235 (千円)."""
+    if value in (None, ""):
+        return ""
+    amount = (Decimal(value) / YEN_MULTIPLIERS.get(unit, 1000)).quantize(Decimal(1), ROUND_HALF_UP)
+    return format_number(amount)
+
+
+@register.filter
+def percent(value):
+    """A share or rate as written: 12.3%."""
+    return "" if value is None else f"{value}%"
+
+
+@register.filter
+def number(value):
+    """A Decimal without trailing zeros, with thousands separators: 12000.000000 → 12,000."""
+    return "" if value in (None, "") else format_number(value)

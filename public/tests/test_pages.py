@@ -75,13 +75,16 @@ class FiveCitiesPagesTests(TestCase):
     def test_the_plan_page_counts_grades_with_shares_over_rated_measures_and_the_change(self):
         response = self.client.get(self.plan_url(self.sanyo), {"year": 2020})
         overall = response.context["grade_rows"][0]
-        counts = {cell.grade.code: (cell.count, cell.share, cell.change) for cell in overall.counts}
+        counts = {
+            cell.category.code: (cell.count, cell.share, cell.change) for cell in overall.counts
+        }
         # R2: A 5, B 7, C 8, D 1 of 21 rated; R1 was A 4, B 3, C 9, D 5.
         self.assertEqual(counts["A"][:2], (5, Decimal("23.8")))
         self.assertEqual(
             {code: value[2] for code, value in counts.items()}, {"A": 1, "B": 4, "C": -1, "D": -4}
         )
-        self.assertEqual(overall.ungraded, 4)
+        # 25 measures carried in R2: 21 graded (評価対象), 4 without a grade (対象外).
+        self.assertEqual((overall.counted, overall.excluded, overall.total), (21, 4, 25))
         self.assertContains(response, "令和2年度（2020年度）")
         self.assertContains(response, "5件（23.8%）")
 

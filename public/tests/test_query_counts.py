@@ -15,11 +15,13 @@ from measures.models import (
     Measure,
     MeasureDepartment,
     Pillar,
+    PlanGoal,
+    PlanGoalResult,
     Step,
     StepYear,
 )
 from measures.services import record_publication
-from measures.tests.factories import make_grades, make_plan
+from measures.tests.factories import make_grades, make_plan, make_status
 from municipalities.tests.base import make_department, make_municipality
 from public.page_cache import page_cache
 
@@ -28,6 +30,14 @@ def build_plan(size: int, code: str, name: str, prefecture: str, slug: str):
     city = make_municipality(code, name, prefecture, slug)
     plan = make_plan(city, first=2019, last=2022, is_public=True)
     grades = list(make_grades(plan).values())
+    statuses = [make_status(plan, label, order) for order, label in enumerate(["達成", "検討"])]
+    for order, name in enumerate(["職員数の削減", "延床面積の縮減", "効果額"]):
+        goal = PlanGoal.objects.create(
+            plan=plan, order=order, name=name, target_value=100, target_text="100人削減"
+        )
+        PlanGoalResult.objects.bulk_create(
+            PlanGoalResult(goal=goal, fiscal_year=year, value=60) for year in (2019, 2020)
+        )
     departments = [make_department(city, f"課{i}") for i in range(5)]
     roots = [
         Pillar.objects.create(plan=plan, code=f"{i + 1}", title=f"柱{i + 1}", order=i)
@@ -47,6 +57,7 @@ def build_plan(size: int, code: str, name: str, prefecture: str, slug: str):
             fiscal_year=2020,
             do_text=f"実施{i}",
             final_grade=grades[i % 4],
+            status=statuses[i % 2],
             review_status=Evaluation.ReviewStatus.PUBLISHED,
             published_at=now,
         )
@@ -69,8 +80,11 @@ def build_plan(size: int, code: str, name: str, prefecture: str, slug: str):
         StepYear(step=s, fiscal_year=2020, planned="実施", actual="実施") for s in steps
     )
     EffectAmount.objects.bulk_create(
-        EffectAmount(measure=m, fiscal_year=2020, planned_saving=1000, actual_saving=900)
+        EffectAmount(
+            measure=m, fiscal_year=2020, basis=basis, planned_saving=1000, actual_saving=900
+        )
         for m in measures
+        for basis in ("single_year", "cumulative")
     )
     record_publication(plan=plan)
     return plan, roots[0], measures[0]
@@ -120,8 +134,9 @@ class PublicQueryCountTests(TestCase):
         self.assertEqual(small, large)
         self.assertEqual(small_cached, large_cached)
         # plan page: content version, plan, published years, measures, evaluations, effects
-        # (those three as plain values), pillars, grades, sections
-        self.assertEqual(large["plan"], 9)
+        # (those three as plain values), pillars, grades, statuses, goals with their results,
+        # sections
+        self.assertEqual(large["plan"], 12)
         # From the cache, every page asks only for its municipality's content version
         # (every municipality's, for the lists of them all).
         self.assertEqual(set(large_cached.values()), {1})
