@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from municipalities.forms import AdminLoginForm, LoginForm
+
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = "行政改革推進システム"
 admin.site.site_title = "行政改革推進システム"
 admin.site.index_title = "管理メニュー"
@@ -10,6 +14,7 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("measures.urls")),
     path("api/v1/", include(("public.urls_api", "api"))),
