@@ -6,15 +6,33 @@ an id typed into a URL of another municipality's object gives 404.
 
 Choice lists are evaluated once per request and shared by all rows of an inline, so a
 change page's query count does not grow with its inline rows.
+
+History pages follow the model: django-simple-history's recorded versions for the models it
+tracks, Django's own change log for the others. Recorded versions are shown, never restored
+from the admin: a restore would write an old review status or change a published entry past
+the review actions and the lock on published years.
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_manager_for_model
 
 from municipalities.scoping import scope_queryset
+
+
+def keeps_history(model: type[models.Model]) -> bool:
+    """Whether django-simple-history records the model's versions."""
+    try:
+        get_history_manager_for_model(model)
+    except NotHistoricalModelError:
+        return False
+    return True
 
 
 class _ScopedFormfieldsMixin:
@@ -64,6 +82,19 @@ class _ScopedFormfieldsMixin:
 class ScopedAdmin(_ScopedFormfieldsMixin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.keeps_history = keeps_history(model)
+        if not self.keeps_history:
+            # Django's own history page (the change log) instead of the recorded versions.
+            self.object_history_template = None
+
+    def get_urls(self):
+        if not self.keeps_history:
+            # No page of recorded versions for a model that records none.
+            return admin.ModelAdmin.get_urls(self)
+        return super().get_urls()
+
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
 
@@ -83,16 +114,39 @@ class ScopedAdmin(_ScopedFormfieldsMixin, SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_visible(request, object_id)
+        if not self.keeps_history:
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_visible(request, object_id)
+        if request.method == "POST":
+            # django-simple-history saves a posted version with view permission only.
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
 
     def get_formsets_with_inlines(self, request, obj=None):
         # Inlines narrow their choices to the object being edited.
         request._admin_parent = obj
         return super().get_formsets_with_inlines(request, obj)
+
+
+class OfferedValuesFilter(admin.SimpleListFilter):
+    """A list filter that accepts only the values it offers.
+
+    A hand-edited address (?department=abc) would otherwise reach the filter's query and
+    fail there as a server error; a value the filter does not offer is answered like any
+    invalid lookup, with the admin's redirect to the unfiltered list (?e=1).
+    """
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        value = self.value()
+        if value not in (None, "") and value not in {str(key) for key, _ in self.lookup_choices}:
+            raise IncorrectLookupParameters(f"{self.parameter_name}={value!r} is not offered")
 
 
 def parent_object(request):
