@@ -1,8 +1,10 @@
 """Admin classes that keep each reform officer inside their own municipality.
 
-The change list, the change form, autocomplete and every foreign-key choice go through
-`scope_queryset`, so an officer can neither see nor pick another municipality's rows, and
-an id typed into a URL of another municipality's object gives 404.
+The change list, its list filters, the change form, autocomplete and every foreign-key
+choice go through `scope_queryset`, so an officer can neither see nor pick another
+municipality's rows, and an id typed into a URL of another municipality's object gives 404.
+A list filter on a related field offers only the rows the user may see, and a filter by
+municipality is left out for everyone but superusers (an officer has only one).
 
 Choice lists are evaluated once per request and shared by all rows of an inline, so a
 change page's query count does not grow with its inline rows.
@@ -15,7 +17,7 @@ the review actions and the lock on published years.
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -23,7 +25,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
-from municipalities.scoping import scope_queryset
+from municipalities.models import Municipality
+from municipalities.scoping import is_scoped, scope_queryset
 
 
 def keeps_history(model: type[models.Model]) -> bool:
@@ -79,6 +82,37 @@ class _ScopedFormfieldsMixin:
         return queryset
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """The admin's related-field filter, offering only the rows the user may see: for a
+    model that belongs to a municipality, that municipality's; for any other (users, for
+    example), those the user's own rows refer to."""
+
+    def field_choices(self, field, request, model_admin):
+        if request.user.is_superuser:
+            return super().field_choices(field, request, model_admin)
+        related = field.related_model
+        if is_scoped(related):
+            allowed = scope_queryset(related._default_manager.all(), request.user)
+        else:
+            referred = model_admin.get_queryset(request).values(f"{self.field_path}__pk")
+            allowed = related._default_manager.filter(pk__in=referred)
+        limit = models.Q(pk__in=allowed.values("pk"))
+        own_limit = field.get_limit_choices_to() if hasattr(field, "get_limit_choices_to") else None
+        if own_limit:
+            limit &= own_limit if isinstance(own_limit, models.Q) else models.Q(**own_limit)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
+
+
+def _filter_target(model: type[models.Model], entry) -> type[models.Model] | None:
+    """The related model a list_filter entry filters by, if it names a related field."""
+    path = entry if isinstance(entry, str) else entry[0] if isinstance(entry, tuple) else None
+    if path is None:
+        return None
+    field = get_fields_from_path(model, path)[-1]
+    return field.related_model if field.is_relation else None
+
+
 class ScopedAdmin(_ScopedFormfieldsMixin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -97,6 +131,24 @@ class ScopedAdmin(_ScopedFormfieldsMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
+
+    def get_list_filter(self, request):
+        """The declared filters with every related-field filter scoped to the user; the
+        municipality filters only for superusers."""
+        scoped = []
+        for entry in super().get_list_filter(request):
+            target = _filter_target(self.model, entry)
+            if target is None:
+                scoped.append(entry)
+            elif target is Municipality and not request.user.is_superuser:
+                continue
+            elif isinstance(entry, str):
+                scoped.append((entry, ScopedRelatedFieldListFilter))
+            elif entry[1] is admin.RelatedFieldListFilter:
+                scoped.append((entry[0], ScopedRelatedFieldListFilter))
+            else:
+                scoped.append(entry)
+        return scoped
 
     def _require_visible(self, request, object_id) -> None:
         # The admin would redirect to its index with a message; answering 404 instead does
