@@ -10,6 +10,8 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 NUL = "\x00"
+# Seconds a client is asked to wait while the database is unreachable (the 503 answers).
+RETRY_AFTER_SECONDS = 30
 
 
 class NulCharacter(SuspiciousOperation):
@@ -103,5 +105,5 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(
             render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
         )
-        response["Retry-After"] = "30"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
