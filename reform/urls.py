@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from municipalities.forms import AdminLoginForm, LoginForm
+from municipalities.views import LimitedPasswordResetView
 
 admin.site.login_form = AdminLoginForm
 admin.site.site_header = "行政改革推進システム"
@@ -15,6 +16,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
+    path(
+        "accounts/password_reset/",
+        LimitedPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("measures.urls")),
     path("api/v1/", include(("public.urls_api", "api"))),
