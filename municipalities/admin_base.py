@@ -178,6 +178,7 @@ class ScopedAdmin(_ScopedFormfieldsMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None) -> bool:
+        # Versions are shown, never restored (see the module docstring): no Revert button.
         return True
 
     def get_formsets_with_inlines(self, request, obj=None):
