@@ -199,6 +199,8 @@ def main() -> None:
         ),
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        # wrk talks plain HTTP to gunicorn, where production settings would redirect to HTTPS.
+        "SECURE_SSL_REDIRECT": "0",
     }
     os.environ.update({k: env[k] for k in ("SECRET_KEY", "ALLOWED_HOSTS", "LOG_LEVEL")})
     urls = {

@@ -124,7 +124,13 @@ class PlanAdmin(ScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_measure_count=Count("measures"))
+        # A grouped query leaves out the model's ordering; autocomplete pages need one.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_measure_count=Count("measures"))
+            .order_by(*Plan._meta.ordering)
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from measures import services
 from measures.fiscal_years import fiscal_year_display
 from measures.models import Evaluation, Grade, MeasureDepartment, Pillar, Round
+from municipalities.admin_base import OfferedValuesFilter
 from municipalities.models import Department
 from municipalities.scoping import scope_queryset
 
 
-class DepartmentFilter(admin.SimpleListFilter):
+class DepartmentFilter(OfferedValuesFilter):
     title = _("担当課")
     parameter_name = "department"
 
@@ -30,7 +31,7 @@ class DepartmentFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PillarFilter(admin.SimpleListFilter):
+class PillarFilter(OfferedValuesFilter):
     title = _("体系（柱）")
     parameter_name = "pillar"
 
@@ -52,7 +53,7 @@ class PillarFilter(admin.SimpleListFilter):
         )
 
 
-class GradeFilter(admin.SimpleListFilter):
+class GradeFilter(OfferedValuesFilter):
     title = _("確定した評価")
     parameter_name = "grade"
 
@@ -68,7 +69,7 @@ class GradeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DisagreementFilter(admin.SimpleListFilter):
+class DisagreementFilter(OfferedValuesFilter):
     title = _("評価の食い違い")
     parameter_name = "disagreement"
 
@@ -87,6 +88,10 @@ class DisagreementFilter(admin.SimpleListFilter):
 
 
 class EvaluationReviewForm(forms.ModelForm):
+    """The review of an entry. Its review status is not a field: it changes only through the
+    review actions (approve, return, publish in measures.services), which record who and
+    when; the measure and year are fixed once the entry exists (see get_readonly_fields)."""
+
     class Meta:
         model = Evaluation
         fields = [
@@ -100,7 +105,6 @@ class EvaluationReviewForm(forms.ModelForm):
             "proposed_grade",
             "final_grade",
             "override_reason",
-            "review_status",
             "review_comment",
         ]
 
@@ -132,6 +136,10 @@ class EvaluationReviewMixin(FiscalYearColumn):
     form = EvaluationReviewForm
     change_form_template = "admin/measures/evaluation/change_form.html"
     actions = ["approve_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["review_status"] + (["measure", "fiscal_year"] if obj is not None else [])
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
     def get_queryset(self, request):
         return (

@@ -2,14 +2,15 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from public import views
+from reform import converters  # noqa: F401 (registers <id:…>)
 
 app_name = "public"
 
 plan_patterns = [
     path("", views.plan, name="plan"),
     path("measures/", views.search, name="search"),
-    path("measures/<int:measure_pk>/", views.measure, name="measure"),
-    path("pillars/<int:pillar_pk>/", views.pillar, name="pillar"),
+    path("measures/<id:measure_pk>/", views.measure, name="measure"),
+    path("pillars/<id:pillar_pk>/", views.pillar, name="pillar"),
     path("reports/<int:year>/", views.report, name="report"),
     path("data.<str:file_format>", views.download, name="download"),
 ]
@@ -18,5 +19,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("api/", TemplateView.as_view(template_name="public/api.html"), name="api_docs"),
     path("m/<slug:slug>/", views.municipality, name="municipality"),
-    path("m/<slug:slug>/plans/<int:pk>/", include(plan_patterns)),
+    path("m/<slug:slug>/plans/<id:pk>/", include(plan_patterns)),
 ]

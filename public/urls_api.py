@@ -1,10 +1,11 @@
 from django.urls import path
 
 from public import api
+from reform import converters  # noqa: F401 (registers <id:…>)
 
 urlpatterns = [
     path("municipalities/", api.municipalities, name="municipalities"),
     path("municipalities/<str:code>/", api.municipality, name="municipality"),
-    path("plans/<int:pk>/", api.plan, name="plan"),
-    path("plans/<int:pk>/measures/", api.measures, name="measures"),
+    path("plans/<id:pk>/", api.plan, name="plan"),
+    path("plans/<id:pk>/measures/", api.measures, name="measures"),
 ]

@@ -1,12 +1,59 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
+
+NUL = "\x00"
+# Seconds a client is asked to wait while the database is unreachable (the 503 answers).
+RETRY_AFTER_SECONDS = 30
+
+
+class NulCharacter(SuspiciousOperation):
+    """A request carried a NUL character."""
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a request with a NUL character in its path, query string, form fields,
+    uploaded file names, cookies or headers.
+
+    No legitimate value holds one, and PostgreSQL refuses NUL in text: such a value would
+    otherwise reach a query (a search, a lookup by code, a session key) and fail there as a
+    server error. Django answers SuspiciousOperation with its 400 page and a security log line.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path_info or _has_nul(request):
+            raise NulCharacter("NUL character in the request")
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    values = [
+        *_items(request.GET),
+        *_items(request.COOKIES),
+        *(value for key, value in request.META.items() if key.startswith("HTTP_")),
+    ]
+    if request.method == "POST":
+        values.extend(_items(request.POST))
+        values.extend(
+            upload.name or "" for _, uploads in request.FILES.lists() for upload in uploads
+        )
+    return any(NUL in value for value in values)
+
+
+def _items(data) -> list[str]:
+    """Keys and values of a QueryDict or a plain dict."""
+    pairs = data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())
+    return [text for key, values in pairs for text in (key, *values)]
 
 
 class ChosenLanguageMiddleware:
@@ -58,5 +105,5 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(
             render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
         )
-        response["Retry-After"] = "30"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

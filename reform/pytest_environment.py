@@ -21,3 +21,7 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+    # Production settings redirect to HTTPS; the test client and the browser tests' live
+    # server speak plain HTTP. (Tests of the redirect itself turn it on with override_settings,
+    # and the settings' own tests start fresh interpreters.)
+    settings.SECURE_SSL_REDIRECT = False
