@@ -1,7 +1,7 @@
 """Search and filters over a public plan's measures (django-filter)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Evaluation, Measure, Pillar
@@ -22,6 +22,9 @@ class MeasureFilter(django_filters.FilterSet):
     grade = django_filters.ChoiceFilter(
         label=_("評価"), method="with_grade", empty_label=_("すべて")
     )
+    status = django_filters.ChoiceFilter(
+        label=_("実施状況"), method="with_status", empty_label=_("すべて")
+    )
     continuity = django_filters.ChoiceFilter(
         label=_("新規・継続"), choices=Measure.Continuity.choices, empty_label=_("すべて")
     )
@@ -33,7 +36,7 @@ class MeasureFilter(django_filters.FilterSet):
 
     class Meta:
         model = Measure
-        fields = ["q", "pillar", "department", "year", "grade", "continuity", "citywide"]
+        fields = ["q", "pillar", "department", "year", "grade", "status", "continuity", "citywide"]
 
     def __init__(self, *args, plan, years: list[int], year_labels: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +47,26 @@ class MeasureFilter(django_filters.FilterSet):
             Department.objects.filter(measure_links__measure__plan=plan).distinct().order_by("name")
         )
         self.filters["year"].extra["choices"] = [(y, year_labels[y]) for y in reversed(years)]
-        self.filters["grade"].extra["choices"] = [(g.code, g.code) for g in plan.grades.all()]
+        grades = [(g.code, g.code) for g in plan.grades.all()]
+        statuses = [(s.label, s.label) for s in plan.statuses.all()]
+        used = Measure.objects.filter(plan=plan).aggregate(
+            continuity=Count("pk", filter=~Q(continuity="")),
+            citywide=Count("pk", filter=Q(is_citywide=True)),
+        )
+        # Only what the plan uses: no grade filter for a plan without grades, and so on.
+        offered = {
+            "grade": grades,
+            "status": statuses,
+            "continuity": used["continuity"],
+            "citywide": used["citywide"],
+        }
+        for name, choices in offered.items():
+            if not choices:
+                del self.filters[name]
+        if grades:
+            self.filters["grade"].extra["choices"] = grades
+        if statuses:
+            self.filters["status"].extra["choices"] = statuses
 
     @property
     def selected_year(self) -> int | None:
@@ -89,3 +111,7 @@ class MeasureFilter(django_filters.FilterSet):
     def with_grade(self, queryset, name, code):
         graded = self._published().filter(fiscal_year=self.selected_year, final_grade__code=code)
         return queryset.filter(pk__in=graded.values("measure_id"))
+
+    def with_status(self, queryset, name, label):
+        rows = self._published().filter(fiscal_year=self.selected_year, status__label=label)
+        return queryset.filter(pk__in=rows.values("measure_id"))

@@ -15,11 +15,11 @@ from measures.goals import GoalProgress, goal_progress
 from measures.models import (
     EffectAmount,
     Evaluation,
-    Grade,
     Indicator,
     IndicatorValue,
     Measure,
     MeasureDepartment,
+    PeriodResult,
     Pillar,
     Plan,
     PlanGoalResult,
@@ -73,7 +73,16 @@ def published_years(plan: Plan) -> PublishedYears:
 
 def published_evaluations(plan: Plan):
     return Evaluation.objects.filter(measure__plan=plan, review_status=PUBLISHED).select_related(
-        "final_grade"
+        "final_grade", "status"
+    )
+
+
+def published_period_result(measure: Measure) -> PeriodResult | None:
+    """The measure's result over the plan period, once published."""
+    return (
+        PeriodResult.objects.filter(measure=measure, published_at__isnull=False)
+        .select_related("grade", "status")
+        .first()
     )
 
 
@@ -87,9 +96,10 @@ def measures_for_public(plan: Plan, reported: frozenset[int]):
     )
     return (
         Measure.objects.filter(plan=plan)
-        .select_related("pillar")
+        .select_related("pillar", "merged_into")
         .prefetch_related(
             _department_links(),
+            "merged_items",
             "effects",
             Prefetch(
                 "evaluations",
@@ -139,21 +149,22 @@ def with_published(measures, plan: Plan):
     evaluations = (
         published_evaluations(plan)
         .order_by("fiscal_year")
-        .only("measure_id", "fiscal_year", "do_text", "final_grade")
+        .only("measure_id", "fiscal_year", "do_text", "final_grade", "status")
     )
     return measures.prefetch_related(
         Prefetch("evaluations", queryset=evaluations, to_attr="published")
     )
 
 
-def grades_of_year(plan: Plan, year: int) -> dict[int, Grade | None]:
-    """Each measure's published final grade of the year, by measure id."""
+def results_of_year(plan: Plan, year: int) -> dict[int, Evaluation]:
+    """Each measure's published evaluation of the year (its grade and status), by measure."""
     return {
-        evaluation.measure_id: evaluation.final_grade
+        evaluation.measure_id: evaluation
         for evaluation in published_evaluations(plan)
+        .select_related("status")
         .filter(fiscal_year=year)
         .order_by()
-        .only("measure_id", "final_grade")
+        .only("measure_id", "final_grade", "status")
     }
 
 

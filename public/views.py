@@ -149,7 +149,12 @@ def pillar(request: HttpRequest, slug: str, pk: int, pillar_pk: int) -> HttpResp
     )
     for measure in measures:
         measure.latest = _latest(measure)
-    context.update(node=node, measures=measures)
+    context.update(
+        node=node,
+        measures=measures,
+        uses_grades=plan.grades.exists(),
+        uses_statuses=plan.statuses.exists(),
+    )
     return render(request, "public/pillar.html", context)
 
 
@@ -205,6 +210,7 @@ def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpRe
         step_years=[(y, fiscal_year_display(y)) for y in step_years],
         indicators=indicators,
         evaluations=[(e, fiscal_year_display(e.fiscal_year)) for e in item.published],
+        period_result=published.published_period_result(item),
         targets=[
             (t, fiscal_year_display(t.fiscal_year)) for t in item.targets.select_related("status")
         ],
@@ -225,11 +231,13 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     measures = list(filterset.qs)
     year = filterset.selected_year
-    grades = published.grades_of_year(plan, year) if year else {}
+    results = published.results_of_year(plan, year) if year else {}
     for item in measures:
-        item.year_grade = grades.get(item.pk)
+        item.year_result = results.get(item.pk)
     context.update(
         filter=filterset,
+        uses_grades="grade" in filterset.filters,
+        uses_statuses="status" in filterset.filters,
         measures=measures,
         year=year,
         year_display=fiscal_year_display(year) if year else "",
