@@ -26,8 +26,11 @@ from measures.models import (
     IndicatorValue,
     Measure,
     MeasureDepartment,
+    PeriodResult,
     Pillar,
     Plan,
+    PlanGoal,
+    PlanGoalResult,
     PlanSection,
     Report,
     Round,
@@ -72,6 +75,14 @@ class ImplementationStatusInline(_PlanChildInline):
     fields = ["order", "label", "description"]
 
 
+class PlanGoalInline(ScopedStackedInline):
+    """Plan-level goals (主要目標); their yearly results are edited on the goal's own page."""
+
+    model = PlanGoal
+    fields = ["order", "name", ("target_text", "target_value", "target_unit"), "note"]
+    show_change_link = True
+
+
 class PillarInline(_PlanChildInline):
     model = Pillar
     fields = ["order", "parent", "code", "title", "aim"]
@@ -92,7 +103,13 @@ class PlanAdmin(ScopedAdmin):
     list_select_related = ["municipality"]
     search_fields = ["name", "framework_name", "municipality__name"]
     autocomplete_fields = ["municipality", "reform_office"]
-    inlines = [PlanSectionInline, GradeInline, ImplementationStatusInline, PillarInline]
+    inlines = [
+        PlanSectionInline,
+        GradeInline,
+        ImplementationStatusInline,
+        PlanGoalInline,
+        PillarInline,
+    ]
     fieldsets = [
         (
             None,
@@ -120,6 +137,10 @@ class PlanAdmin(ScopedAdmin):
                     "grade_note",
                 ]
             },
+        ),
+        (
+            _("集計と効果額の表示"),
+            {"fields": [("share_decimal_places", "effect_unit", "saving_mark"), "count_note"]},
         ),
     ]
 
@@ -187,7 +208,7 @@ class IndicatorInline(ScopedTabularInline):
     indicator's own page (the link on each row), since the admin does not nest inlines."""
 
     model = Indicator
-    fields = ["order", "name", "unit", "direction", "not_settable", "values_by_year"]
+    fields = ["order", "name", "unit", "direction", "basis", "not_settable", "values_by_year"]
     readonly_fields = ["values_by_year"]
     show_change_link = True
 
@@ -226,12 +247,19 @@ class EffectAmountInline(ScopedTabularInline):
     model = EffectAmount
     fields = [
         "fiscal_year",
+        "basis",
         "planned_revenue",
         "planned_saving",
         "actual_revenue",
         "actual_saving",
         "note",
     ]
+
+
+class PeriodResultInline(_MeasurePlanChoicesMixin, ScopedStackedInline):
+    model = PeriodResult
+    fields = [("grade", "status"), "summary", "published_at"]
+    readonly_fields = ["published_at"]
 
 
 @admin.register(Measure)
@@ -241,7 +269,7 @@ class MeasureAdmin(ScopedAdmin):
     list_filter = ["continuity", "is_citywide", "plan__municipality", "plan"]
     list_select_related = ["plan", "pillar"]
     search_fields = ["code", "title", "plan__name", "departments__name"]
-    autocomplete_fields = ["plan", "pillar"]
+    autocomplete_fields = ["plan", "pillar", "merged_into"]
     filter_horizontal = ["sdgs", "co_creation_actors"]
     inlines = [
         MeasureDepartmentInline,
@@ -249,6 +277,7 @@ class MeasureAdmin(ScopedAdmin):
         StepInline,
         YearlyTargetInline,
         EffectAmountInline,
+        PeriodResultInline,
     ]
     fieldsets = [
         (None, {"fields": ["plan", "pillar", ("code", "sub_number", "mark", "order"), "title"]}),
@@ -270,6 +299,16 @@ class MeasureAdmin(ScopedAdmin):
             },
         ),
         (_("協創"), {"fields": ["co_creation_actors", "co_creation_text"]}),
+        (
+            _("取組の期間と終了"),
+            {
+                "fields": [
+                    ("first_fiscal_year", "last_fiscal_year"),
+                    ("ending", "merged_into"),
+                    "ending_note",
+                ]
+            },
+        ),
     ]
 
     @admin.display(description=_("番号"), ordering="code")
@@ -280,6 +319,20 @@ class MeasureAdmin(ScopedAdmin):
 class IndicatorValueInline(ScopedTabularInline):
     model = IndicatorValue
     fields = ["kind", "fiscal_year", "text", "value", "unit", "label"]
+
+
+class PlanGoalResultInline(ScopedTabularInline):
+    model = PlanGoalResult
+    fields = ["fiscal_year", "text", "value", "unit", "cumulative"]
+
+
+@admin.register(PlanGoal)
+class PlanGoalAdmin(ScopedAdmin):
+    list_display = ["name", "plan", "target_text", "order"]
+    list_select_related = ["plan"]
+    search_fields = ["name", "plan__name"]
+    autocomplete_fields = ["plan"]
+    inlines = [PlanGoalResultInline]
 
 
 @admin.register(Indicator)

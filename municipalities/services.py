@@ -29,6 +29,9 @@ _REFORM_OFFICE_PERMISSIONS = {
             "indicatorvalue",
             "evaluation",
             "effectamount",
+            "periodresult",
+            "plangoal",
+            "plangoalresult",
         )
     }
     | {

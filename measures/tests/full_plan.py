@@ -15,8 +15,11 @@ from measures.models import (
     Evaluation,
     Indicator,
     Measure,
+    PeriodResult,
     Pillar,
     Plan,
+    PlanGoal,
+    PlanGoalResult,
     PlanSection,
     Report,
     Round,
@@ -73,6 +76,9 @@ def make_full_plan(city: Municipality, marker: str, username: str) -> FullPlan:
     StepYear.objects.create(step=step, fiscal_year=2021, planned="実施")
     YearlyTarget.objects.create(measure=measure, fiscal_year=2021, status=status, goal="実施")
     EffectAmount.objects.create(measure=measure, fiscal_year=2021, actual_saving=1000)
+    PeriodResult.objects.create(measure=measure, status=status, summary=f"{marker}の期間の実績")
+    goal = PlanGoal.objects.create(plan=plan, name=f"{marker}の主要目標", target_text="10人削減")
+    PlanGoalResult.objects.create(goal=goal, fiscal_year=2021, value=3, unit="人")
     evaluation = make_evaluation(
         measure,
         2021,

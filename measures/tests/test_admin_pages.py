@@ -18,7 +18,10 @@ from measures.models import (
     IndicatorValue,
     Measure,
     MeasureDepartment,
+    PeriodResult,
     Pillar,
+    PlanGoal,
+    PlanGoalResult,
     PlanSection,
     Report,
     Round,
@@ -83,6 +86,9 @@ class World:
             StepYear.objects.create(step=self.step, fiscal_year=2000 + i, planned="実施")
             YearlyTarget.objects.create(measure=self.measure, fiscal_year=2000 + i, status=status)
             EffectAmount.objects.create(measure=self.measure, fiscal_year=2000 + i, actual_saving=i)
+            PeriodResult.objects.create(measure=measure, status=status)
+            goal = PlanGoal.objects.create(plan=self.plan, name=f"主要目標{i}", target_value=i)
+            PlanGoalResult.objects.create(goal=goal, fiscal_year=2000 + i, value=i)
             Evaluation.objects.create(
                 measure=measure, fiscal_year=2020, final_grade=grade, proposed_grade=grade
             )
