@@ -23,6 +23,7 @@ from measures.models import (
     Indicator,
     IndicatorValue,
     Measure,
+    PeriodResult,
     Plan,
     PlanGoalResult,
     Report,
@@ -277,6 +278,11 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
         evaluation.published_at = now
         evaluation.version += 1
         evaluation.save()
+    if fiscal_year == plan.last_fiscal_year:
+        # Results over the whole period are reported with the plan's last year.
+        PeriodResult.objects.filter(measure__plan=plan, published_at__isnull=True).update(
+            published_at=now
+        )
     Round.objects.filter(plan=plan, fiscal_year=fiscal_year).update(status=Round.Status.PUBLISHED)
     content_version.changed([plan.municipality_id])
     content = plan_document(
@@ -376,6 +382,8 @@ def reopen_year(*, plan: Plan, fiscal_year: int, by) -> int:
         evaluation.version += 1
         evaluation.save()
         count += 1
+    if fiscal_year == plan.last_fiscal_year:
+        PeriodResult.objects.filter(measure__plan=plan).update(published_at=None)
     Round.objects.filter(plan=plan, fiscal_year=fiscal_year).update(status=Round.Status.OPEN)
     content_version.changed([plan.municipality_id])
     return count
