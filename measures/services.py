@@ -306,12 +306,17 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
 
 
 def _has_office_figures(plan: Plan, fiscal_year: int) -> bool:
-    """Whether the year has figures that need no entry: effect results or goal results."""
+    """Whether the year has figures that need no entry: effect results, goal results, or
+    (in the plan's last year) results over the whole period."""
     return (
         EffectAmount.objects.filter(measure__plan=plan, fiscal_year=fiscal_year)
         .exclude(actual_revenue=None, actual_saving=None)
         .exists()
         or PlanGoalResult.objects.filter(goal__plan=plan, fiscal_year=fiscal_year).exists()
+        or (
+            fiscal_year == plan.last_fiscal_year
+            and PeriodResult.objects.filter(measure__plan=plan).exists()
+        )
     )
 
 
