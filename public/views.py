@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from measures.fiscal_years import fiscal_year_display
+from measures.fiscal_years import fiscal_year_display, fiscal_year_short_label
 from measures.models import IndicatorValue, Measure, Pillar
 from measures.plan_files import FORMATS, write_plan_file
 from measures.values import format_number
@@ -14,6 +14,7 @@ from public import published, statistics
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
 from public.page_cache import cached_page, of_all, of_municipality
+from public.reports.content import as_of
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
@@ -259,7 +260,8 @@ def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
         wanted = revisions[-1].revision
     chosen = next((r for r in revisions if r.revision == wanted), revisions[-1])
     layout = "pdca" if request.GET.get("layout") == "pdca" else "summary"
-    document = chosen.content
+    document = as_of(chosen.content, year)
+    plan_last = document["plan"]["last_fiscal_year"]
     context.update(
         report=chosen,
         revisions=revisions,
@@ -268,6 +270,8 @@ def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
         year_display=fiscal_year_display(year),
         groups=_report_groups(document, year),
         grade_years=sorted({y["fiscal_year"] for m in document["measures"] for y in m["years"]}),
+        year_short=fiscal_year_short_label(year),
+        last_short=fiscal_year_short_label(plan_last),
         grade_scheme=document["plan"]["grade_scheme"],
     )
     return render(request, "public/report.html", context)
@@ -277,6 +281,7 @@ def _report_groups(document: dict, year: int) -> list[dict]:
     """Measures of the frozen report grouped by top pillar, with the values each layout
     prints, taken from the report's own content (never from live data)."""
     titles = {node.get("code") or node.get("title"): node for node in document["pillars"]}
+    last = document["plan"]["last_fiscal_year"]
     groups: dict[str, dict] = {}
     for measure in document["measures"]:
         root = measure["pillar"][0] if measure["pillar"] else ""
@@ -290,7 +295,9 @@ def _report_groups(document: dict, year: int) -> list[dict]:
         for indicator in measure["indicators"]:
             years = indicator["years"]
             current = next((y.get("actual") for y in years if y["fiscal_year"] == year), None)
-            goal = next((y.get("target") for y in reversed(years) if y.get("target")), None)
+            # Each target column names its year: the report's own and the plan's last.
+            target = next((y.get("target") for y in years if y["fiscal_year"] == year), None)
+            goal = next((y.get("target") for y in years if y["fiscal_year"] == last), None)
             indicators.append(
                 {
                     "name": indicator["name"] or "指標の設定困難",
@@ -298,6 +305,7 @@ def _report_groups(document: dict, year: int) -> list[dict]:
                     "baseline": _text(indicator["baseline"]),
                     "baseline_label": (indicator["baseline"] or {}).get("label", ""),
                     "current": _text(current),
+                    "year_target": _text(target),
                     "target": _text(goal),
                 }
             )
