@@ -1,20 +1,18 @@
 """The citizens' pages: published plans, pillars, measures, reports and open data."""
 
-from decimal import Decimal
-
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from measures.fiscal_years import fiscal_year_display, fiscal_year_short_label
+from measures.fiscal_years import fiscal_year_display
 from measures.models import IndicatorValue, Measure, Pillar
 from measures.plan_files import FORMATS, write_plan_file
-from measures.values import format_number
 from public import published, statistics
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
 from public.page_cache import cached_page, of_all, of_municipality
-from public.reports.content import as_of
+from public.reports import layouts as report_layouts
+from public.reports.page import report_context
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
@@ -250,7 +248,8 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan = context["plan"]
-    # Every revision is listed; only the chosen one's content (the whole plan) is read.
+    # Every revision is listed; only the chosen one's content (the whole plan) is read,
+    # and the one before it where the chosen one is a correction.
     revisions = list(published.latest_reports(plan).filter(fiscal_year=year).defer("content"))
     if not revisions:
         raise Http404
@@ -259,79 +258,20 @@ def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
     except ValueError:
         wanted = revisions[-1].revision
     chosen = next((r for r in revisions if r.revision == wanted), revisions[-1])
-    layout = "pdca" if request.GET.get("layout") == "pdca" else "summary"
-    document = as_of(chosen.content, year)
-    plan_last = document["plan"]["last_fiscal_year"]
-    context.update(
-        report=chosen,
-        revisions=revisions,
-        layout=layout,
-        year=year,
-        year_display=fiscal_year_display(year),
-        groups=_report_groups(document, year),
-        grade_years=sorted({y["fiscal_year"] for m in document["measures"] for y in m["years"]}),
-        year_short=fiscal_year_short_label(year),
-        last_short=fiscal_year_short_label(plan_last),
-        grade_scheme=document["plan"]["grade_scheme"],
-    )
+    chosen.refresh_from_db(fields=["content"])
+    previous = None
+    if chosen.revision > 1:
+        previous = (
+            published.latest_reports(plan)
+            .filter(fiscal_year=year, revision=chosen.revision - 1)
+            .only("content")
+            .first()
+        )
+    layouts = report_layouts.layouts_of(plan)
+    layout = report_layouts.chosen(layouts, request.GET.get("layout"))
+    context.update(report_context(chosen, layout, previous))
+    context.update(revisions=revisions, layouts=layouts)
     return render(request, "public/report.html", context)
-
-
-def _report_groups(document: dict, year: int) -> list[dict]:
-    """Measures of the frozen report grouped by top pillar, with the values each layout
-    prints, taken from the report's own content (never from live data)."""
-    titles = {node.get("code") or node.get("title"): node for node in document["pillars"]}
-    last = document["plan"]["last_fiscal_year"]
-    groups: dict[str, dict] = {}
-    for measure in document["measures"]:
-        root = measure["pillar"][0] if measure["pillar"] else ""
-        node = titles.get(root)
-        group = groups.setdefault(
-            root, {"title": f"{node['code']} {node['title']}".strip() if node else "", "rows": []}
-        )
-        this_year = next((y for y in measure["years"] if y["fiscal_year"] == year), None)
-        target = next((t for t in measure["targets"] if t["fiscal_year"] == year), None)
-        indicators = []
-        for indicator in measure["indicators"]:
-            years = indicator["years"]
-            current = next((y.get("actual") for y in years if y["fiscal_year"] == year), None)
-            # Each target column names its year: the report's own and the plan's last.
-            target = next((y.get("target") for y in years if y["fiscal_year"] == year), None)
-            goal = next((y.get("target") for y in years if y["fiscal_year"] == last), None)
-            indicators.append(
-                {
-                    "name": indicator["name"] or "指標の設定困難",
-                    "not_settable": indicator["not_settable"],
-                    "baseline": _text(indicator["baseline"]),
-                    "baseline_label": (indicator["baseline"] or {}).get("label", ""),
-                    "current": _text(current),
-                    "year_target": _text(target),
-                    "target": _text(goal),
-                }
-            )
-        group["rows"].append(
-            {
-                "measure": measure,
-                "departments": "、".join(
-                    d["name"] for d in measure["departments"] if d["role"] == "lead"
-                ),
-                "indicators": indicators,
-                "grades": {y["fiscal_year"]: y["grade"] for y in measure["years"]},
-                "year": this_year,
-                "target": target,
-            }
-        )
-    return list(groups.values())
-
-
-def _text(value) -> str:
-    if not value:
-        return ""
-    if value.get("text"):
-        return value["text"]
-    if value.get("value") is not None:
-        return format_number(Decimal(value["value"]), value.get("unit") or "")
-    return ""
 
 
 @cached_page(of_municipality)

@@ -13,6 +13,7 @@ from measures.models import Evaluation, MeasureDepartment, Plan
 from measures.services import open_round
 from municipalities.models import Membership, Municipality
 from municipalities.services import create_staff_user
+from public.reports.presets import apply_own_presets
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -34,6 +35,10 @@ class Command(BaseCommand):
             except PlanImportError as error:
                 raise CommandError(f"{path.name}: {error}") from error
             self.stdout.write(f"取り込み: {path.name} → {summary.plan}")
+            # Each city's report in the layout of its own published document.
+            layouts = apply_own_presets(summary.plan)
+            if layouts:
+                self.stdout.write(f"  進捗報告の様式: {'、'.join(str(x) for x in layouts)}")
         accounts = self.create_accounts()
         self.open_rounds()
         self.stdout.write("")
