@@ -1488,3 +1488,36 @@ class ReportColumn(models.Model):
 
     def __str__(self) -> str:
         return self.heading or self.get_field_display()
+
+
+class ReportFile(models.Model):
+    """A published revision's report as a file (the PDF of one layout), written once when
+    the revision is published and never changed: its digest lets anyone check a copy."""
+
+    municipality_path = "report__plan__municipality"
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="files", verbose_name=_("進捗報告")
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices, default=Kind.PDF)
+    layout_name = models.CharField(_("様式"), max_length=100)
+    content = models.BinaryField(_("ファイル"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("大きさ（バイト）"), editable=False)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("進捗報告のファイル")
+        verbose_name_plural = _("進捗報告のファイル")
+        ordering = ["report_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "layout_name"], name="report_file_once_per_layout"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.layout_name}.{self.kind}"

@@ -5,14 +5,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from measures.fiscal_years import fiscal_year_display
-from measures.models import IndicatorValue, Measure, Pillar
+from measures.models import IndicatorValue, Measure, Pillar, ReportFile
 from measures.plan_files import FORMATS, write_plan_file
 from public import published, statistics
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
 from public.page_cache import cached_page, of_all, of_municipality
 from public.reports import layouts as report_layouts
+from public.reports import pdf as report_pdf
 from public.reports.page import report_context
+from public.reports.xlsx import table_workbook
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
@@ -244,12 +246,9 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "public/search.html", context)
 
 
-@cached_page(of_municipality, reads=["revision", "layout"])
-def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
-    context = _plan_context(request, slug, pk)
-    plan = context["plan"]
-    # Every revision is listed; only the chosen one's content (the whole plan) is read,
-    # and the one before it where the chosen one is a correction.
+def _report_revision(request: HttpRequest, plan, year: int):
+    """The year's revisions (without content), the chosen one (with its content) and the
+    one it corrects."""
     revisions = list(published.latest_reports(plan).filter(fiscal_year=year).defer("content"))
     if not revisions:
         raise Http404
@@ -267,11 +266,59 @@ def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
             .only("content")
             .first()
         )
+    return revisions, chosen, previous
+
+
+@cached_page(of_municipality, reads=["revision", "layout"])
+def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
+    context = _plan_context(request, slug, pk)
+    plan = context["plan"]
+    revisions, chosen, previous = _report_revision(request, plan, year)
     layouts = report_layouts.layouts_of(plan)
     layout = report_layouts.chosen(layouts, request.GET.get("layout"))
     context.update(report_context(chosen, layout, previous))
-    context.update(revisions=revisions, layouts=layouts)
+    context.update(
+        revisions=revisions,
+        layouts=layouts,
+        files=list(chosen.files.defer("content")),
+        pdf_unavailable=report_pdf.unavailable(),
+    )
     return render(request, "public/report.html", context)
+
+
+@cached_page(of_municipality, reads=["revision", "layout"])
+def report_xlsx(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
+    """The report's table in the chosen layout and revision, as xlsx."""
+    plan = published.get_public_plan(slug, pk)
+    _revisions, chosen, previous = _report_revision(request, plan, year)
+    layout = report_layouts.chosen(report_layouts.layouts_of(plan), request.GET.get("layout"))
+    context = report_context(chosen, layout, previous)
+    title = context["report_title"] or f"{plan.name} {context['year_display']}"
+    response = HttpResponse(
+        table_workbook(context["table"], f"{title} 第{chosen.revision}版"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"report-{plan.municipality.code}-{year}-r{chosen.revision}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Licence"] = LICENCE
+    return response
+
+
+def report_file(request: HttpRequest, slug: str, pk: int, year: int, file_pk: int) -> HttpResponse:
+    """A revision's PDF exactly as it was written when the revision was published."""
+    plan = published.get_public_plan(slug, pk)
+    item = get_object_or_404(
+        ReportFile.objects.select_related("report"),
+        pk=file_pk,
+        report__plan=plan,
+        report__fiscal_year=year,
+    )
+    response = HttpResponse(bytes(item.content), content_type="application/pdf")
+    filename = f"report-{plan.municipality.code}-{year}-r{item.report.revision}-{item.pk}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-SHA256"] = item.sha256
+    response["X-Licence"] = LICENCE
+    return response
 
 
 @cached_page(of_municipality)
