@@ -176,13 +176,15 @@ BY_MUNICIPALITY = {
 }
 
 
+# Named by what the table holds rather than by the city it comes from: an officer's admin
+# names no other municipality.
 PRESET_CHOICES = [
-    ("sanyo-onoda-list", "山陽小野田市 資料1 行動計画一覧"),
-    ("sanyo-onoda-sheets", "山陽小野田市 行動計画シート"),
-    ("minami-alps-pdca", "南アルプス市 取組み結果（PDCA）"),
-    ("nishinomiya-progress", "西宮市 進捗状況"),
-    ("annaka-sheets", "安中市 実施計画シート"),
-    ("atsugi-sheets", "厚木市 実施計画シート"),
+    ("sanyo-onoda-list", "一覧表：指標の当初・現状・目標と年度ごとの達成度"),
+    ("sanyo-onoda-sheets", "取組ごとのシート：協創、年次計画の計画・実績、年度ごとの達成度"),
+    ("minami-alps-pdca", "PDCA表：体系の全階層、達成目標、計画・取組・評価・見直し、各ページの凡例"),
+    ("nishinomiya-progress", "進捗状況表：年度の取組内容と結果、指標の計画値・実績値"),
+    ("annaka-sheets", "取組ごとのシート：年次計画の進捗状況・年度目標・数値"),
+    ("atsugi-sheets", "取組ごとのシート：取組内容と担当課の年次計画、成果指標"),
 ]
 
 
