@@ -181,7 +181,10 @@ BY_MUNICIPALITY = {
 PRESET_CHOICES = [
     ("sanyo-onoda-list", "一覧表：指標の当初・現状・目標と年度ごとの達成度"),
     ("sanyo-onoda-sheets", "取組ごとのシート：協創、年次計画の計画・実績、年度ごとの達成度"),
-    ("minami-alps-pdca", "PDCA表：体系の全階層、達成目標、計画・取組・評価・見直し、各ページの凡例"),
+    (
+        "minami-alps-pdca",
+        "PDCA表：体系の全階層、達成目標、計画・取組・評価・見直し、各ページの凡例",
+    ),
     ("nishinomiya-progress", "進捗状況表：年度の取組内容と結果、指標の計画値・実績値"),
     ("annaka-sheets", "取組ごとのシート：年次計画の進捗状況・年度目標・数値"),
     ("atsugi-sheets", "取組ごとのシート：取組内容と担当課の年次計画、成果指標"),
