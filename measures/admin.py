@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from measures import admin_plan_files
+from measures import admin_plan_files, admin_publication
 from measures.admin_review import (
     DepartmentFilter,
     DisagreementFilter,
@@ -540,6 +540,33 @@ class ReportLayoutAdmin(ScopedAdmin):
         ),
         (_("集計と見出し行"), {"fields": ["sections", "group_levels"]}),
     ]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        year = "publish/<int:plan_pk>/<int:year>/"
+        return [
+            path(
+                "publish/",
+                wrap(partial(admin_publication.entry_list, self)),
+                name="measures_report_publication",
+            ),
+            path(
+                year,
+                wrap(partial(admin_publication.preview, self)),
+                name="measures_report_preview",
+            ),
+            path(
+                f"{year}report.pdf",
+                wrap(partial(admin_publication.preview_pdf, self)),
+                name="measures_report_preview_pdf",
+            ),
+            path(
+                f"{year}confirm/",
+                wrap(partial(admin_publication.confirm, self)),
+                name="measures_report_confirm",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -66,3 +66,35 @@ class ReportPresetBrowserTests(BrowserTestCase):
         )
         self.assertEqual(display, "block")
         self.assertIn("担当部署", label)
+
+    def test_the_preview_and_confirmation_pages_have_no_wcag_violation(self):
+        from selenium.webdriver.common.by import By
+
+        from measures.services import reopen_year
+        from municipalities.models import Department, Membership
+        from municipalities.services import create_staff_user
+
+        city = self.sanyo.municipality
+        create_staff_user(
+            username="office",
+            password="office-password-2026",
+            municipality=city,
+            role=Membership.Role.REFORM_OFFICE,
+            departments=[Department.objects.filter(municipality=city).first()],
+        )
+        # A correction of 2020: the preview marks what changed against the first revision.
+        reopen_year(plan=self.sanyo, fiscal_year=2020, by=None)
+        browser = self.open(reverse("login"))
+        browser.find_element(By.NAME, "username").send_keys("office")
+        browser.find_element(By.NAME, "password").send_keys("office-password-2026")
+        self.click_and_wait(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+        self.pages = {
+            f"preview {width}": reverse("admin:measures_report_preview", args=[self.sanyo.pk, 2020])
+            for width in (1280,)
+        }
+        self.pages["confirm"] = reverse("admin:measures_report_confirm", args=[self.sanyo.pk, 2020])
+        self.pages["entry list"] = reverse("admin:measures_report_publication")
+        self.assertEqual(self.check(1280), {})
+        self.pages = {"preview": self.pages["preview 1280"]}
+        self.assertEqual(self.check(390), {})
+        self.assertIn("まだ公開されていません", self.browser.page_source)
