@@ -60,7 +60,7 @@ class ReportPreviewTests(ActorsTestCase):
 
     def test_the_preview_pdf_is_the_pdf_that_would_be_written(self):
         if unavailable():
-            raise AssertionError(f"{unavailable()} Run `make install`.")
+            raise AssertionError(f"{unavailable()} Run `make pdf-deps`.")
         self.client.force_login(self.officer)
         response = self.client.get(self.url("preview_pdf"))
         self.assertEqual(response["Content-Type"], "application/pdf")

@@ -3,9 +3,10 @@ print stylesheet as the report page: tagged (PDF/UA-1), with the Japanese font e
 its text selectable.
 
 WeasyPrint needs Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0) and a Japanese font
-(fonts-noto-cjk); `make install` installs them where it can. Where either is missing,
-`unavailable()` says which, the report page shows that instead of a download, and
-publishing still works: `manage.py make_report_pdfs` writes the missing files later.
+(fonts-noto-cjk); `make pdf-deps` (run by `make test` and `make demo`) installs them.
+Where either is missing, `unavailable()` says which, the report page shows that instead of
+a download, and publishing still works: `manage.py make_report_pdfs` writes the missing
+files later.
 """
 
 import hashlib

@@ -39,7 +39,7 @@ class ReportPdfTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         if unavailable():
-            raise AssertionError(f"{unavailable()} Run `make install` (as root it installs them).")
+            raise AssertionError(f"{unavailable()} Run `make pdf-deps` (as root it installs them).")
         for name in ("352161-sanyo-onoda.json", "192082-minami-alps.json"):
             document = json.loads((FIXTURES / name).read_text())
             apply_own_presets(import_plan_document(document, publish=True).plan)
