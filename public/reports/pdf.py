@@ -26,6 +26,8 @@ from public.reports.layouts import LayoutSpec, layouts_of
 from public.reports.page import report_context
 
 logger = logging.getLogger(__name__)
+# WeasyPrint reports each step and page at INFO; a publication's log needs only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 JAPANESE_FONT = "Noto Sans CJK JP"
 
 
