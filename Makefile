@@ -9,7 +9,7 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint check serve browser-deps clean
+.PHONY: install demo test lint check serve browser-deps pdf-deps clean
 
 $(BIN)/.installed: pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,13 @@ $(BIN)/.installed: pyproject.toml uv.lock
 
 install: $(BIN)/.installed
 
-demo: install
+demo: install pdf-deps
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "開く: http://$(HOST):$(PORT)/  管理画面: http://$(HOST):$(PORT)/admin/"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install browser-deps
+test: install browser-deps pdf-deps
 	$(BIN)/python -m pytest -q
 
 # Debian's Chromium and its driver for the browser tests (downloading a browser does not work
@@ -41,6 +41,20 @@ browser-deps:
 	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
 		if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; \
 		else echo "Accessibility tests need npm (for axe-core): sudo apt-get install npm"; fi; \
+	fi
+
+# What WeasyPrint needs to write the reports' PDFs: Pango and a Japanese font from Debian, and
+# poppler-utils, with which the PDF tests read the files back. Without them the report page
+# says PDFs cannot be made, and publishing still works.
+pdf-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list :lang=ja family 2>/dev/null | grep -q "Noto Sans CJK JP" \
+		|| ! command -v pdftotext >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+				fonts-noto-cjk poppler-utils >/dev/null; \
+		else \
+			echo "PDFs need: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils"; \
+		fi; \
 	fi
 
 lint: install

@@ -1,11 +1,12 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from measures import admin_plan_files
+from measures import admin_plan_files, admin_publication
 from measures.admin_review import (
     DepartmentFilter,
     DisagreementFilter,
@@ -33,6 +34,8 @@ from measures.models import (
     PlanGoalResult,
     PlanSection,
     Report,
+    ReportColumn,
+    ReportLayout,
     Round,
     Step,
     StepYear,
@@ -466,3 +469,119 @@ class SustainableDevelopmentGoalAdmin(admin.ModelAdmin):
 class CoCreationActorAdmin(admin.ModelAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
+
+
+class ReportColumnInline(ScopedTabularInline):
+    model = ReportColumn
+    fields = ["order", "field", "heading", "group", "year", "text"]
+    extra = 1
+
+
+class ReportLayoutForm(forms.ModelForm):
+    """Summary sections as checkboxes (printed in this order), and, when a layout is added,
+    the city document whose table it starts from."""
+
+    sections = forms.MultipleChoiceField(
+        label=_("表の前に載せる集計"),
+        choices=ReportLayout.Section.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    start_from = forms.ChoiceField(
+        label=_("元にする様式"),
+        required=False,
+        help_text=_(
+            "選ぶと、その自治体の公表資料と同じ列・見出し・設定で作ります（列は後から変えられます）"
+        ),
+    )
+
+    class Meta:
+        model = ReportLayout
+        fields = [
+            "plan",
+            "order",
+            "name",
+            "title",
+            "style",
+            "orientation",
+            "legend",
+            "break_per_pillar",
+            "footnote",
+            "sections",
+            "group_levels",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from public.reports.presets import PRESET_CHOICES
+
+        self.fields["start_from"].choices = [("", "—"), *PRESET_CHOICES]
+
+    def clean_sections(self) -> list[str]:
+        chosen = self.cleaned_data["sections"]
+        return [value for value in ReportLayout.Section.values if value in chosen]
+
+
+@admin.register(ReportLayout)
+class ReportLayoutAdmin(ScopedAdmin):
+    """The reform office's layouts of its plans' reports; the report page and its PDF use
+    them for every revision, whose content stays as it was published."""
+
+    form = ReportLayoutForm
+    inlines = [ReportColumnInline]
+    list_display = ["name", "plan", "style", "orientation", "order"]
+    list_select_related = ["plan"]
+    list_filter = ["plan__municipality"]
+    fieldsets = [
+        (None, {"fields": ["plan", "order", "name", "title", "start_from"]}),
+        (
+            _("印刷とページ"),
+            {"fields": ["style", "orientation", "legend", "break_per_pillar", "footnote"]},
+        ),
+        (_("集計と見出し行"), {"fields": ["sections", "group_levels"]}),
+    ]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        year = "publish/<int:plan_pk>/<int:year>/"
+        return [
+            path(
+                "publish/",
+                wrap(partial(admin_publication.entry_list, self)),
+                name="measures_report_publication",
+            ),
+            path(
+                year,
+                wrap(partial(admin_publication.preview, self)),
+                name="measures_report_preview",
+            ),
+            path(
+                f"{year}report.pdf",
+                wrap(partial(admin_publication.preview_pdf, self)),
+                name="measures_report_preview_pdf",
+            ),
+            path(
+                f"{year}confirm/",
+                wrap(partial(admin_publication.confirm, self)),
+                name="measures_report_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # A layout that exists is changed column by column, not restarted from a preset.
+        first = dict(fieldsets[0][1])
+        first["fields"] = [name for name in first["fields"] if name != "start_from"]
+        return [(fieldsets[0][0], first), *fieldsets[1:]]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        key = form.cleaned_data.get("start_from")
+        layout = form.instance
+        if key and not change and not layout.columns.exists():
+            from public.reports.presets import copy_preset
+
+            copy_preset(layout=layout, key=key)

@@ -1294,3 +1294,230 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {fiscal_year_display(self.fiscal_year)} 第{self.revision}版"
+
+
+class ReportLayout(models.Model):
+    """How a plan's published progress report is laid out, as the reform office arranges
+    it: the summary sections that lead, the measure table's columns (ReportColumn) with
+    their headings and order, grouping by hierarchy levels, paper orientation, where the
+    grade legend goes and where pages break. A plan may have several (a list and one
+    sheet per measure); the first is shown first. Layouts change how a report looks, never
+    what it says: the content is the revision's frozen copy."""
+
+    municipality_path = "plan__municipality"
+
+    class Style(models.TextChoices):
+        TABLE = "table", _("一覧表（1行に1つの取組）")
+        SHEETS = "sheets", _("取組ごとのシート（1ページに1つの取組）")
+
+    class Orientation(models.TextChoices):
+        LANDSCAPE = "landscape", _("A4横")
+        PORTRAIT = "portrait", _("A4縦")
+
+    class Legend(models.TextChoices):
+        NONE = "none", _("載せない")
+        BEFORE = "before", _("表の前")
+        AFTER = "after", _("表の後")
+        EVERY_PAGE = "every_page", _("各ページの上（印刷・PDF）")
+
+    class Section(models.TextChoices):
+        GRADE_COUNTS = "grade_counts", _("評価別の件数と割合（柱ごと）")
+        STATUS_COUNTS = "status_counts", _("実施状況別の件数と割合（柱ごと）")
+        EFFECTS = "effects", _("効果額（柱ごと・年度ごと）")
+        GOALS = "goals", _("主要目標と進捗率")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="report_layouts", verbose_name=_("計画")
+    )
+    order = models.PositiveSmallIntegerField(_("順序"), default=0)
+    name = models.CharField(_("様式の名称"), max_length=100, help_text=_("例: 資料1 行動計画一覧"))
+    title = models.CharField(
+        _("表題"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "報告の見出し。{年度} は 令和2年度、{R} は R2 になります（空欄は計画名と年度）"
+        ),
+    )
+    style = models.CharField(_("形式"), max_length=10, choices=Style.choices, default=Style.TABLE)
+    orientation = models.CharField(
+        _("用紙の向き"), max_length=10, choices=Orientation.choices, default=Orientation.LANDSCAPE
+    )
+    sections = models.JSONField(
+        _("表の前に載せる集計"),
+        default=list,
+        blank=True,
+        help_text=_("評価別の件数、実施状況別の件数、効果額、主要目標の順に、選んだものを載せます"),
+    )
+    legend = models.CharField(
+        _("評価区分の凡例"), max_length=12, choices=Legend.choices, default=Legend.AFTER
+    )
+    group_levels = models.PositiveSmallIntegerField(
+        _("見出し行にする階層の数"),
+        default=1,
+        validators=[MaxValueValidator(MAX_PILLAR_DEPTH)],
+        help_text=_("0なら見出し行なし、1なら第1階層（改革の柱）ごとに見出し行"),
+    )
+    break_per_pillar = models.BooleanField(
+        _("第1階層ごとに改ページする"),
+        default=False,
+        help_text=_("印刷・PDFで柱ごとに新しいページから始めます"),
+    )
+    footnote = models.TextField(
+        _("表の注記"), blank=True, help_text=_("例: ※◎の項目は市全体での取組み")
+    )
+    preset = models.CharField(_("元にした様式"), max_length=50, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("進捗報告の様式")
+        verbose_name_plural = _("進捗報告の様式")
+        ordering = ["plan_id", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="report_layout_name_unique"),
+            models.CheckConstraint(
+                condition=Q(group_levels__lte=MAX_PILLAR_DEPTH), name="report_layout_levels_up_to_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        sections = self.sections if isinstance(self.sections, list) else None
+        if sections is None or any(item not in self.Section.values for item in sections):
+            raise ValidationError(
+                {
+                    "sections": _("集計は次から選んでください: %(choices)s")
+                    % {"choices": "、".join(str(label) for label in self.Section.labels)}
+                }
+            )
+        if len(set(sections)) != len(sections):
+            raise ValidationError({"sections": _("同じ集計を2回選ぶことはできません。")})
+
+
+class ReportColumn(models.Model):
+    """A column of a report layout's measure table (a row of a sheet): which attribute,
+    of which year, under which heading. Headings may name the year: {年度} 令和2年度,
+    {R} R2, {西暦} 2020. A column of several years repeats for each of them."""
+
+    municipality_path = "layout__plan__municipality"
+
+    class Field(models.TextChoices):
+        CODE = "code", _("番号")
+        TITLE = "title", _("名称")
+        CODE_TITLE = "code_title", _("番号と名称")
+        MARK = "mark", _("項目記号")
+        MARK_TITLE = "mark_title", _("項目記号と名称")
+        MARKED_TITLE = "marked_title", _("名称（市全体での取組みは◎付き）")
+        CITYWIDE = "citywide", _("◎（市全体での取組み）")
+        LEVEL1 = "level1", _("第1階層")
+        LEVEL2 = "level2", _("第2階層")
+        LEVEL3 = "level3", _("第3階層")
+        LEAD = "lead", _("担当課")
+        RELATED = "related", _("関係課")
+        ALL_DEPARTMENTS = "all_departments", _("担当課・関係課（続けて）")
+        DEPARTMENTS = "departments", _("主管課と関係課（【取組主管課】【関係課等】）")
+        CONTINUITY = "continuity", _("新規・継続")
+        COMPREHENSIVE_PLAN = "comprehensive_plan", _("総合計画での位置付け")
+        SDGS = "sdgs", _("SDGs")
+        CURRENT_SITUATION = "current_situation", _("現状と課題")
+        GOAL = "goal", _("目標")
+        CONTENT = "content", _("取組内容")
+        CO_CREATION = "co_creation", _("協創（担い手と内容）")
+        FUTURE_DIRECTION = "future_direction", _("今後の取組方向")
+        RELATED_PLANS = "related_plans", _("関係する計画")
+        NOTES = "notes", _("注記")
+        YEAR_GOAL = "year_goal", _("年度の目標（達成目標）")
+        PLANNED_STATUS = "planned_status", _("予定する実施状況")
+        PLAN_TEXT = "plan_text", _("計画内容（Plan）")
+        DO_TEXT = "do_text", _("取組状況（Do）")
+        CHECK_TEXT = "check_text", _("評価（Check）")
+        ACTION_TEXT = "action_text", _("見直し・改善（Action）")
+        GRADE = "grade", _("評価（達成度）")
+        STATUS = "status", _("実施状況")
+        INDICATOR = "indicator", _("指標")
+        BASELINE = "baseline", _("指標の現状値")
+        INDICATOR_TARGET = "indicator_target", _("指標の目標値")
+        INDICATOR_ACTUAL = "indicator_actual", _("指標の実績値")
+        EFFECT = "effect", _("効果額（実績）")
+        EFFECT_PLANNED = "effect_planned", _("効果額（計画）")
+        STEPS = "steps", _("年次計画（事業ごとの計画・実績）")
+        STEP_SCHEDULE = "step_schedule", _("年次計画（取組内容・担当課・年度ごとの計画）")
+        STEP_PROGRESS = "step_progress", _("事業ごとの取組状況と今後の取組・課題")
+        YEARLY_PLAN = "yearly_plan", _("年次計画（進捗状況・年度目標・数値）")
+        INDICATOR_TABLE = "indicator_table", _("成果指標（現状値と年度ごとの目標値）")
+        PERIOD_RESULT = "period_result", _("計画期間の実績")
+        ENDING = "ending", _("終了・集約")
+
+    class Year(models.TextChoices):
+        REPORT = "report", _("公表する年度")
+        PREVIOUS = "previous", _("前年度")
+        PLAN_FIRST = "plan_first", _("計画の初年度")
+        PLAN_LAST = "plan_last", _("計画の最終年度")
+        UP_TO_REPORT = "up_to_report", _("初年度から公表する年度まで（年度ごとに列）")
+        PLAN_YEARS = "plan_years", _("計画期間の各年度（年度ごとに列）")
+
+    class Text(models.TextChoices):
+        FULL = "full", _("全文")
+        SUMMARY = "summary", _("要約（最初の一文）")
+
+    layout = models.ForeignKey(
+        ReportLayout, on_delete=models.CASCADE, related_name="columns", verbose_name=_("様式")
+    )
+    order = models.PositiveSmallIntegerField(_("順序"), default=0)
+    field = models.CharField(_("項目"), max_length=20, choices=Field.choices)
+    heading = models.CharField(
+        _("見出し"),
+        max_length=200,
+        blank=True,
+        help_text=_("空欄は項目の名称。{R} などで年度を入れられます"),
+    )
+    group = models.CharField(
+        _("上の段の見出し"),
+        max_length=300,
+        blank=True,
+        help_text=_("隣り合う列で同じなら1つにまとめます。「›」で区切ると段を重ねます"),
+    )
+    year = models.CharField(_("年度"), max_length=12, choices=Year.choices, default=Year.REPORT)
+    text = models.CharField(_("文章"), max_length=10, choices=Text.choices, default=Text.FULL)
+
+    class Meta:
+        verbose_name = _("進捗報告の列")
+        verbose_name_plural = _("進捗報告の列")
+        ordering = ["layout_id", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading or self.get_field_display()
+
+
+class ReportFile(models.Model):
+    """A published revision's report as a file (the PDF of one layout), written once when
+    the revision is published and never changed: its digest lets anyone check a copy."""
+
+    municipality_path = "report__plan__municipality"
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="files", verbose_name=_("進捗報告")
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices, default=Kind.PDF)
+    layout_name = models.CharField(_("様式"), max_length=100)
+    content = models.BinaryField(_("ファイル"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("大きさ（バイト）"), editable=False)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("進捗報告のファイル")
+        verbose_name_plural = _("進捗報告のファイル")
+        ordering = ["report_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "layout_name"], name="report_file_once_per_layout"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.layout_name}.{self.kind}"

@@ -302,7 +302,16 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
     )
     report.full_clean()
     report.save()
+    _write_report_files([report])
     return report
+
+
+def _write_report_files(reports: list[Report]) -> None:
+    """The PDFs of the new revisions, written after the publication commits."""
+    from public.reports.pdf import write_files_on_commit
+
+    if reports:
+        write_files_on_commit(reports)
 
 
 def _has_office_figures(plan: Plan, fiscal_year: int) -> bool:
@@ -370,6 +379,7 @@ def record_publication(
         report.full_clean()
         report.save()
         created.append(report)
+    _write_report_files(created)
     return created
 
 

@@ -32,6 +32,8 @@ _REFORM_OFFICE_PERMISSIONS = {
             "periodresult",
             "plangoal",
             "plangoalresult",
+            "reportlayout",
+            "reportcolumn",
         )
     }
     | {

@@ -12,6 +12,8 @@ plan_patterns = [
     path("measures/<id:measure_pk>/", views.measure, name="measure"),
     path("pillars/<id:pillar_pk>/", views.pillar, name="pillar"),
     path("reports/<int:year>/", views.report, name="report"),
+    path("reports/<int:year>/table.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("reports/<int:year>/files/<id:file_pk>.pdf", views.report_file, name="report_file"),
     path("data.<str:file_format>", views.download, name="download"),
 ]
 

@@ -1,19 +1,20 @@
 """The citizens' pages: published plans, pillars, measures, reports and open data."""
 
-from decimal import Decimal
-
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from measures.fiscal_years import fiscal_year_display
-from measures.models import IndicatorValue, Measure, Pillar
+from measures.models import IndicatorValue, Measure, Pillar, ReportFile
 from measures.plan_files import FORMATS, write_plan_file
-from measures.values import format_number
 from public import published, statistics
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
 from public.page_cache import cached_page, of_all, of_municipality
+from public.reports import layouts as report_layouts
+from public.reports import pdf as report_pdf
+from public.reports.page import report_context
+from public.reports.xlsx import table_workbook
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
@@ -245,11 +246,9 @@ def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "public/search.html", context)
 
 
-@cached_page(of_municipality, reads=["revision", "layout"])
-def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
-    context = _plan_context(request, slug, pk)
-    plan = context["plan"]
-    # Every revision is listed; only the chosen one's content (the whole plan) is read.
+def _report_revision(request: HttpRequest, plan, year: int):
+    """The year's revisions (without content), the chosen one (with its content) and the
+    one it corrects."""
     revisions = list(published.latest_reports(plan).filter(fiscal_year=year).defer("content"))
     if not revisions:
         raise Http404
@@ -258,72 +257,68 @@ def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
     except ValueError:
         wanted = revisions[-1].revision
     chosen = next((r for r in revisions if r.revision == wanted), revisions[-1])
-    layout = "pdca" if request.GET.get("layout") == "pdca" else "summary"
-    document = chosen.content
+    chosen.refresh_from_db(fields=["content"])
+    previous = None
+    if chosen.revision > 1:
+        previous = (
+            published.latest_reports(plan)
+            .filter(fiscal_year=year, revision=chosen.revision - 1)
+            .only("content")
+            .first()
+        )
+    return revisions, chosen, previous
+
+
+@cached_page(of_municipality, reads=["revision", "layout"])
+def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
+    context = _plan_context(request, slug, pk)
+    plan = context["plan"]
+    revisions, chosen, previous = _report_revision(request, plan, year)
+    layouts = report_layouts.layouts_of(plan)
+    layout = report_layouts.chosen(layouts, request.GET.get("layout"))
+    context.update(report_context(chosen, layout, previous))
     context.update(
-        report=chosen,
         revisions=revisions,
-        layout=layout,
-        year=year,
-        year_display=fiscal_year_display(year),
-        groups=_report_groups(document, year),
-        grade_years=sorted({y["fiscal_year"] for m in document["measures"] for y in m["years"]}),
-        grade_scheme=document["plan"]["grade_scheme"],
+        layouts=layouts,
+        files=list(chosen.files.defer("content")),
+        pdf_unavailable=report_pdf.unavailable(),
     )
     return render(request, "public/report.html", context)
 
 
-def _report_groups(document: dict, year: int) -> list[dict]:
-    """Measures of the frozen report grouped by top pillar, with the values each layout
-    prints, taken from the report's own content (never from live data)."""
-    titles = {node.get("code") or node.get("title"): node for node in document["pillars"]}
-    groups: dict[str, dict] = {}
-    for measure in document["measures"]:
-        root = measure["pillar"][0] if measure["pillar"] else ""
-        node = titles.get(root)
-        group = groups.setdefault(
-            root, {"title": f"{node['code']} {node['title']}".strip() if node else "", "rows": []}
-        )
-        this_year = next((y for y in measure["years"] if y["fiscal_year"] == year), None)
-        target = next((t for t in measure["targets"] if t["fiscal_year"] == year), None)
-        indicators = []
-        for indicator in measure["indicators"]:
-            years = indicator["years"]
-            current = next((y.get("actual") for y in years if y["fiscal_year"] == year), None)
-            goal = next((y.get("target") for y in reversed(years) if y.get("target")), None)
-            indicators.append(
-                {
-                    "name": indicator["name"] or "指標の設定困難",
-                    "not_settable": indicator["not_settable"],
-                    "baseline": _text(indicator["baseline"]),
-                    "baseline_label": (indicator["baseline"] or {}).get("label", ""),
-                    "current": _text(current),
-                    "target": _text(goal),
-                }
-            )
-        group["rows"].append(
-            {
-                "measure": measure,
-                "departments": "、".join(
-                    d["name"] for d in measure["departments"] if d["role"] == "lead"
-                ),
-                "indicators": indicators,
-                "grades": {y["fiscal_year"]: y["grade"] for y in measure["years"]},
-                "year": this_year,
-                "target": target,
-            }
-        )
-    return list(groups.values())
+@cached_page(of_municipality, reads=["revision", "layout"])
+def report_xlsx(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
+    """The report's table in the chosen layout and revision, as xlsx."""
+    plan = published.get_public_plan(slug, pk)
+    _revisions, chosen, previous = _report_revision(request, plan, year)
+    layout = report_layouts.chosen(report_layouts.layouts_of(plan), request.GET.get("layout"))
+    context = report_context(chosen, layout, previous)
+    title = context["report_title"] or f"{plan.name} {context['year_display']}"
+    response = HttpResponse(
+        table_workbook(context["table"], f"{title} 第{chosen.revision}版"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"report-{plan.municipality.code}-{year}-r{chosen.revision}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Licence"] = LICENCE
+    return response
 
 
-def _text(value) -> str:
-    if not value:
-        return ""
-    if value.get("text"):
-        return value["text"]
-    if value.get("value") is not None:
-        return format_number(Decimal(value["value"]), value.get("unit") or "")
-    return ""
+def report_file(request: HttpRequest, slug: str, pk: int, year: int, file_pk: int) -> HttpResponse:
+    """A revision's PDF exactly as it was written when the revision was published."""
+    plan = published.get_public_plan(slug, pk)
+    item = get_object_or_404(
+        ReportFile.objects.select_related("report"),
+        pk=file_pk,
+        report__plan=plan,
+        report__fiscal_year=year,
+    )
+    response = HttpResponse(bytes(item.content), content_type="application/pdf")
+    filename = f"report-{plan.municipality.code}-{year}-r{item.report.revision}-{item.pk}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-SHA256"] = item.sha256
+    response["X-Licence"] = LICENCE
+    return response
 
 
 @cached_page(of_municipality)

@@ -25,3 +25,6 @@ def pytest_configure(config):
     # server speak plain HTTP. (Tests of the redirect itself turn it on with override_settings,
     # and the settings' own tests start fresh interpreters.)
     settings.SECURE_SSL_REDIRECT = False
+    # Publishing writes each revision's PDF after the commit; the many tests that import
+    # published plans do not test that (the PDF tests turn it on).
+    settings.REPORT_PDF_ON_PUBLISH = False

@@ -151,6 +151,10 @@ else:
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
 
+# Each published revision's PDF is written when it is published (public/reports/pdf.py);
+# 0 leaves it to `manage.py make_report_pdfs`.
+REPORT_PDF_ON_PUBLISH = env_bool("REPORT_PDF_ON_PUBLISH", default=True)
+
 # Sessions live in the database (or the shared cache with SESSION_ENGINE), never on one
 # app server, so any server behind the load balancer can answer any request.
 SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")

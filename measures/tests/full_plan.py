@@ -22,6 +22,8 @@ from measures.models import (
     PlanGoalResult,
     PlanSection,
     Report,
+    ReportColumn,
+    ReportLayout,
     Round,
     Step,
     StepYear,
@@ -94,6 +96,8 @@ def make_full_plan(city: Municipality, marker: str, username: str) -> FullPlan:
     report = Report.objects.create(
         plan=plan, fiscal_year=2020, published_at=timezone.now(), content={"measures": []}
     )
+    layout = ReportLayout.objects.create(plan=plan, name=f"{marker}進捗報告の様式")
+    ReportColumn.objects.create(layout=layout, field="title", heading=f"{marker}取組")
     return FullPlan(
         city=city,
         department=department,

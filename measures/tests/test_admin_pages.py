@@ -24,6 +24,8 @@ from measures.models import (
     PlanGoalResult,
     PlanSection,
     Report,
+    ReportColumn,
+    ReportLayout,
     Round,
     Step,
     StepYear,
@@ -101,6 +103,8 @@ class World:
                 published_at=timezone.now(),
                 content={"measures": []},
             )
+            layout = ReportLayout.objects.create(plan=self.plan, name=f"様式{i}", order=i)
+            ReportColumn.objects.create(layout=layout, field="title", order=i)
 
     def change_object(self, model):
         chosen = {

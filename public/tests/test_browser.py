@@ -156,19 +156,27 @@ class PublicBrowserTests(BrowserTestCase):
         self.assertIn("Administrative reform", browser.find_element(By.TAG_NAME, "h1").text)
 
     def test_the_print_stylesheet_hides_navigation_and_repeats_table_headers(self):
-        browser = self.open(reverse("public:report", args=["sanyo-onoda", self.sanyo.pk, 2020]))
-        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
-        header = browser.execute_script(
-            "return getComputedStyle(document.querySelector('.site-header')).display"
-        )
-        thead = browser.execute_script(
-            "return getComputedStyle(document.querySelector('table.report thead')).display"
-        )
-        breaks = browser.execute_script(
-            "const groups = document.querySelectorAll('table.report tbody.pillar-group');"
-            "return getComputedStyle(groups[1]).breakBefore"
-        )
-        self.assertEqual((header, thead, breaks), ("none", "table-header-group", "page"))
+        from public.reports.presets import apply_preset
+
+        layout = apply_preset(plan=self.sanyo, key="sanyo-onoda-list")
+        url = reverse("public:report", args=["sanyo-onoda", self.sanyo.pk, 2020])
+
+        def printed(layout_key):
+            browser = self.open(f"{url}?layout={layout_key}")
+            browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+            return browser.execute_script(
+                "const groups = document.querySelectorAll('table.report tbody.pillar-group');"
+                "return [getComputedStyle(document.querySelector('.site-header')).display,"
+                " getComputedStyle(document.querySelector('table.report thead')).display,"
+                " getComputedStyle(groups[groups.length - 1]).breakBefore]"
+            )
+
+        # Pages break per pillar only where the layout asks for it.
+        self.assertEqual(printed(layout.pk), ["none", "table-header-group", "auto"])
+        layout.break_per_pillar = True
+        layout.group_levels = 1
+        layout.save()
+        self.assertEqual(printed(layout.pk), ["none", "table-header-group", "page"])
 
 
 class AccessibilityTests(BrowserTestCase):

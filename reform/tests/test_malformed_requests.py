@@ -17,7 +17,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLResolver, reverse
 
 from measures.importing import import_plan_document
-from measures.models import Pillar
+from measures.models import Pillar, ReportFile
 from measures.tests.documents import small_document
 
 NUL = "\x00"
@@ -84,6 +84,14 @@ class MalformedRequestTests(TestCase):
             "pillar_pk": Pillar.objects.filter(plan=plan).order_by("pk").first().pk,
             "year": 2020,
             "file_format": "json",
+            # A stored report PDF (its bytes are served as they are; no PDF is made here).
+            "file_pk": ReportFile.objects.create(
+                report=plan.reports.get(fiscal_year=2020),
+                layout_name="一覧表",
+                content=b"%PDF-1.7\n",
+                sha256="0" * 64,
+                size=9,
+            ).pk,
         }
 
     def setUp(self):

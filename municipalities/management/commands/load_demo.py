@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from measures.fiscal_years import fiscal_year_display
@@ -13,6 +14,7 @@ from measures.models import Evaluation, MeasureDepartment, Plan
 from measures.services import open_round
 from municipalities.models import Membership, Municipality
 from municipalities.services import create_staff_user
+from public.reports.presets import apply_own_presets
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -30,10 +32,16 @@ class Command(BaseCommand):
         for path in files:
             try:
                 document = json.loads(path.read_text(encoding="utf-8"))
-                summary = import_plan_document(document, publish=True)
+                # One transaction per city: the reports' PDFs are written when it commits,
+                # in the layouts of the city's own document.
+                with transaction.atomic():
+                    summary = import_plan_document(document, publish=True)
+                    layouts = apply_own_presets(summary.plan)
             except PlanImportError as error:
                 raise CommandError(f"{path.name}: {error}") from error
             self.stdout.write(f"取り込み: {path.name} → {summary.plan}")
+            if layouts:
+                self.stdout.write(f"  進捗報告の様式: {'、'.join(str(x) for x in layouts)}")
         accounts = self.create_accounts()
         self.open_rounds()
         self.stdout.write("")

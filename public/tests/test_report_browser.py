@@ -1,0 +1,100 @@
+"""The report in every city's preset, in Debian's Chromium: axe-core finds no WCAG 2.1 A/AA
+violation at desktop and phone widths, and on a phone (390 px) the table reads as stacked
+cards without sideways scrolling."""
+
+from django.urls import reverse
+
+from measures.models import Plan
+from measures.services import record_publication
+from public.reports.presets import apply_own_presets
+from public.tests.test_browser import AXE, BrowserTestCase
+
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ') ' +
+                                      v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | '))))
+  .catch(e => done(['axe failed: ' + e]));
+"""
+
+
+class ReportPresetBrowserTests(BrowserTestCase):
+    def setUp(self):
+        super().setUp()
+        self.pages = {}
+        for plan in Plan.objects.select_related("municipality").order_by("municipality__code"):
+            apply_own_presets(plan)
+            if not plan.reports.exists():
+                record_publication(plan=plan, years=[plan.first_fiscal_year])
+            year = plan.reports.order_by("-fiscal_year").first().fiscal_year
+            url = reverse("public:report", args=[plan.municipality.slug, plan.pk, year])
+            for layout in plan.report_layouts.all():
+                self.pages[f"{plan.municipality.name} {layout.name}"] = f"{url}?layout={layout.pk}"
+
+    def check(self, width: int) -> dict[str, list[str]]:
+        self.browser.set_window_size(width, 1200)
+        self.browser.set_script_timeout(60)
+        found = {}
+        for name, path in self.pages.items():
+            browser = self.open(path)
+            # Measured before axe runs: its checks add elements of their own to the page.
+            overflow = browser.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            browser.execute_script(AXE.read_text())
+            problems = list(browser.execute_async_script(AXE_RUN))
+            if overflow > 0:
+                problems.append(f"scrolls sideways by {overflow}px at {width}px")
+            if problems:
+                found[name] = problems
+        return found
+
+    def test_every_preset_has_no_wcag_violation_on_a_desktop(self):
+        self.maxDiff = None
+        self.assertEqual(len(self.pages), 6)
+        self.assertEqual(self.check(1280), {})
+
+    def test_every_preset_reads_as_cards_on_a_phone_without_violations(self):
+        self.assertEqual(self.check(390), {})
+        browser = self.open(self.pages["山陽小野田市 資料1 行動計画一覧"])
+        display = browser.execute_script(
+            "return getComputedStyle(document.querySelector('table.report tbody tr')).display"
+        )
+        label = browser.execute_script(
+            "const cell = document.querySelector('table.report td[data-label]');"
+            "return getComputedStyle(cell, '::before').content"
+        )
+        self.assertEqual(display, "block")
+        self.assertIn("担当部署", label)
+
+    def test_the_preview_and_confirmation_pages_have_no_wcag_violation(self):
+        from selenium.webdriver.common.by import By
+
+        from measures.services import reopen_year
+        from municipalities.models import Department, Membership
+        from municipalities.services import create_staff_user
+
+        city = self.sanyo.municipality
+        create_staff_user(
+            username="office",
+            password="office-password-2026",
+            municipality=city,
+            role=Membership.Role.REFORM_OFFICE,
+            departments=[Department.objects.filter(municipality=city).first()],
+        )
+        # A correction of 2020: the preview marks what changed against the first revision.
+        reopen_year(plan=self.sanyo, fiscal_year=2020, by=None)
+        browser = self.open(reverse("login"))
+        browser.find_element(By.NAME, "username").send_keys("office")
+        browser.find_element(By.NAME, "password").send_keys("office-password-2026")
+        self.click_and_wait(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+        self.pages = {
+            f"preview {width}": reverse("admin:measures_report_preview", args=[self.sanyo.pk, 2020])
+            for width in (1280,)
+        }
+        self.pages["confirm"] = reverse("admin:measures_report_confirm", args=[self.sanyo.pk, 2020])
+        self.pages["entry list"] = reverse("admin:measures_report_publication")
+        self.assertEqual(self.check(1280), {})
+        self.pages = {"preview": self.pages["preview 1280"]}
+        self.assertEqual(self.check(390), {})
+        self.assertIn("まだ公開されていません", self.browser.page_source)
