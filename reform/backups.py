@@ -34,13 +34,13 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, tran
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import Field, JSONField, Model
+from django.db.models import BinaryField, Field, JSONField, Model
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
 FORMAT = "reform-backup"
 VERSION = 1
-# Rows per read and per INSERT batch; tables with JSON columns hold whole published reports
+# Rows per read and per INSERT batch; tables with JSON or binary columns hold whole published reports or their PDFs
 # (hundreds of kilobytes each), so they are read in smaller batches, and an INSERT batch is also
 # ended when its lines reach BATCH_BYTES.
 BATCH_SIZE = 1000
@@ -220,7 +220,8 @@ def restore_backup(
 
 
 def _read_batch_size(fields: Sequence[Field]) -> int:
-    if any(isinstance(field, JSONField) for field in fields):
+    # Published reports (JSON) and their PDF files (binary) are hundreds of kilobytes a row.
+    if any(isinstance(field, JSONField | BinaryField) for field in fields):
         return JSON_BATCH_SIZE
     return BATCH_SIZE
 
