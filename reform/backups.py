@@ -40,9 +40,9 @@ from django.utils.duration import duration_iso_string
 
 FORMAT = "reform-backup"
 VERSION = 1
-# Rows per read and per INSERT batch; tables with JSON or binary columns hold whole published reports or their PDFs
-# (hundreds of kilobytes each), so they are read in smaller batches, and an INSERT batch is also
-# ended when its lines reach BATCH_BYTES.
+# Rows per read and per INSERT batch; tables with JSON or binary columns hold whole published
+# reports or their PDFs (hundreds of kilobytes each), so they are read in smaller batches, and
+# an INSERT batch is also ended when its lines reach BATCH_BYTES.
 BATCH_SIZE = 1000
 JSON_BATCH_SIZE = 10
 BATCH_BYTES = 4 * 1024 * 1024
