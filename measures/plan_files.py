@@ -5,7 +5,9 @@ measures.importing; writing turns a plan into bytes with a content type and a fi
 """
 
 import json
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -42,10 +44,7 @@ def read_plan_file(filename: str, data: bytes) -> dict:
         )
     try:
         if name.endswith(".json"):
-            try:
-                return json.loads(data.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                raise PlanFileError(f"JSONとして読めません（{error}）。") from None
+            return _read_json(data)
         if name.endswith(".xlsx"):
             return tables_to_document(read_xlsx(data))
         if name.endswith(".zip"):
@@ -55,6 +54,40 @@ def read_plan_file(filename: str, data: bytes) -> dict:
     raise PlanFileError(
         "xlsx・zip（CSVをまとめたもの）・json のいずれかのファイルを選んでください。"
     )
+
+
+# No plan document nests deeper than about ten levels (a pillar's children's children).
+_JSON_DEPTH_SHOWN = 100
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]')
+
+
+def _read_json(data: bytes) -> Any:
+    try:
+        text = data.decode("utf-8-sig")
+        return json.loads(text)
+    except RecursionError:
+        # The parser recurses once per level; Python stops it well before the stack runs out.
+        raise PlanFileError(
+            f"JSONの入れ子が深すぎます（{_too_deep_at(text)}で{_JSON_DEPTH_SHOWN}段を超えています）。"
+        ) from None
+    except (UnicodeDecodeError, ValueError) as error:
+        # ValueError also covers integers too long for Python to read (over 4,300 digits).
+        raise PlanFileError(f"JSONとして読めません（{error}）。") from None
+
+
+def _too_deep_at(text: str) -> str:
+    """The line and column where the nesting first passes _JSON_DEPTH_SHOWN levels."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        if token[0] in "[{":
+            depth += 1
+            if depth > _JSON_DEPTH_SHOWN:
+                line = text.count("\n", 0, token.start()) + 1
+                column = token.start() - (text.rfind("\n", 0, token.start()) + 1) + 1
+                return f"{line}行目{column}文字目"
+        elif token[0] in "]}":
+            depth -= 1
+    return "ファイルのどこか"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ unescaped on import.
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ROWS_PER_SHEET = 200_000
+# Excel's own limit for one cell; longer text cannot have come from a spreadsheet.
+MAX_CELL_CHARACTERS = 32_767
+# Numbers are bounded before they are turned into integers: int(Decimal("1e999999999"))
+# would compute a billion digits.
+_MAX_EXPONENT = 18
 
 
 class WorkbookError(Exception):
@@ -503,11 +509,11 @@ class _RowReader:
         raw = self.text(header)
         if raw == "":
             return default
-        try:
-            return int(Decimal(raw.replace(",", "")))
-        except ArithmeticError:
-            self.problem(header, f"「{raw}」を整数として読めません。")
+        number = _decimal(raw.replace(",", ""))
+        if number is None:
+            self.problem(header, f"「{_shown(raw)}」を整数として読めません。")
             return None
+        return int(number)
 
     def year(self, header: str) -> int | None:
         raw = self.text(header)
@@ -546,10 +552,11 @@ class _RowReader:
         if raw == "":
             return None
         percent = raw.endswith(("%", "％"))
-        try:
-            number = Decimal(raw.rstrip("%％").strip())
-        except ArithmeticError:
-            self.problem(header, f"「{raw}」を割合として読めません（100%なら 1 または 100%）。")
+        number = _decimal(raw.rstrip("%％").strip())
+        if number is None:
+            self.problem(
+                header, f"「{_shown(raw)}」を割合として読めません（100%なら 1 または 100%）。"
+            )
             return None
         if percent:
             number = number / 100
@@ -562,6 +569,22 @@ class _RowReader:
             for part in raw.replace("、", ",").replace("，", ",").split(",")
             if part.strip()
         ]
+
+
+def _decimal(text: str) -> Decimal | None:
+    """A finite number of at most _MAX_EXPONENT digits either side of the point, or None."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT:
+        return None
+    return number
+
+
+def _shown(text: str) -> str:
+    """Cell text as a message quotes it: short enough to read whatever the cell held."""
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _measure_key(row: _RowReader, measures: dict):
@@ -893,22 +916,50 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
             raise WorkbookError("展開後のサイズが大きすぎるファイルです。取り込みを中止しました。")
 
 
-def _rows_to_table(sheet: Sheet, rows) -> list[tuple[int, dict[str, str]]]:
+def _numbered(sheet: Sheet, rows: Iterable) -> Iterator[tuple[int, Any]]:
+    """The rows with their numbers, a failure to read one named by its sheet and row."""
     iterator = iter(rows)
-    header_row = None
     number = 0
-    for cells in iterator:
+    while True:
         number += 1
+        try:
+            cells = next(iterator)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise WorkbookError(
+                f"シート「{sheet.name}」{number}行目: CSVとして読めません"
+                f"（1つのセルが長すぎるか、引用符が閉じていません）。"
+            ) from None
+        except UnicodeDecodeError:
+            raise WorkbookError(
+                f"シート「{sheet.name}」{number}行目: UTF-8ではありません。UTF-8で保存してください。"
+            ) from None
+        except Exception as error:  # openpyxl's XML parser and cell conversions raise many kinds
+            raise WorkbookError(
+                f"シート「{sheet.name}」を読めませんでした（{number}行目、{type(error).__name__}）。"
+            ) from None
+        yield number, cells
+
+
+def _rows_to_table(
+    sheet: Sheet, rows: Iterable, problems: list
+) -> list[tuple[int, dict[str, str]]]:
+    """The sheet's data rows as {header: cell text}, after its header row. Cells that cannot
+    be stored (a NUL character, text beyond Excel's limit) are reported in `problems`."""
+    numbered = _numbered(sheet, rows)
+    header_row, header_number = None, 0
+    for number, cells in numbered:
         values = [_cell_text(cell) for cell in cells]
         if any(values):
-            header_row = values
+            header_row, header_number = values, number
             break
     if header_row is None:
         return []
-    unknown = [h for h in header_row if h and h not in sheet.headers]
+    unknown = [_shown(h) for h in header_row if h and h not in sheet.headers]
     if unknown:
         raise WorkbookError(
-            f"シート「{sheet.name}」{number}行目: 見出し「{'」「'.join(unknown)}」はテンプレートにありません。"
+            f"シート「{sheet.name}」{header_number}行目: 見出し「{'」「'.join(unknown)}」はテンプレートにありません。"
         )
     missing = [h for h in sheet.headers if h not in header_row and h not in ("枝番",)]
     if missing and sheet.name != "計画":
@@ -916,7 +967,7 @@ def _rows_to_table(sheet: Sheet, rows) -> list[tuple[int, dict[str, str]]]:
             f"シート「{sheet.name}」: 見出し「{'」「'.join(missing)}」がありません。"
         )
     table = []
-    for row_number, cells in enumerate(iterator, start=number + 1):
+    for row_number, cells in numbered:
         values = [_cell_text(cell) for cell in cells]
         if not any(values):
             continue
@@ -925,8 +976,41 @@ def _rows_to_table(sheet: Sheet, rows) -> list[tuple[int, dict[str, str]]]:
                 f"シート「{sheet.name}」の行数が上限（{MAX_ROWS_PER_SHEET:,}行）を超えています。"
             )
         padded = values + [""] * (len(header_row) - len(values))
-        table.append((row_number, {h: v for h, v in zip(header_row, padded, strict=False) if h}))
+        row = {}
+        for header, value in zip(header_row, padded, strict=False):
+            if header:
+                row[header] = _storable_cell(sheet, row_number, header, value, problems)
+        table.append((row_number, row))
     return table
+
+
+def _storable_cell(sheet: Sheet, number: int, header: str, value: str, problems: list) -> str:
+    if "\x00" in value:
+        problems.append(
+            (sheet.name, number, header, "NUL文字（\\x00）を含むセルは取り込めません。")
+        )
+        return ""
+    if len(value) > MAX_CELL_CHARACTERS:
+        problems.append(
+            (
+                sheet.name,
+                number,
+                header,
+                f"{len(value):,}字あります。1つのセルは{MAX_CELL_CHARACTERS:,}字までです。",
+            )
+        )
+        return ""
+    return value
+
+
+def _raise_cell_problems(problems: list) -> None:
+    if problems:
+        raise WorkbookError(
+            "\n".join(
+                f"シート「{sheet}」{number}行目「{header}」: {message}"
+                for sheet, number, header, message in problems
+            )
+        )
 
 
 def read_xlsx(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
@@ -951,12 +1035,17 @@ def read_xlsx(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
             raise WorkbookError(f"シート「{'」「'.join(unknown)}」はテンプレートにありません。")
         if "計画" not in workbook.sheetnames:
             raise WorkbookError("シート「計画」がありません。")
-        return {
-            name: _rows_to_table(SHEETS_BY_NAME[name], workbook[name].iter_rows(values_only=True))
+        problems: list = []
+        tables = {
+            name: _rows_to_table(
+                SHEETS_BY_NAME[name], workbook[name].iter_rows(values_only=True), problems
+            )
             for name in workbook.sheetnames
         }
     finally:
         workbook.close()
+    _raise_cell_problems(problems)
+    return tables
 
 
 def read_csv_zip(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
@@ -967,6 +1056,7 @@ def read_csv_zip(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
     except zipfile.BadZipFile:
         raise WorkbookError("CSVをまとめたzipファイルとして読めません。") from None
     tables = {}
+    problems: list = []
     with archive:
         _check_archive(archive)
         for member in archive.infolist():
@@ -974,16 +1064,16 @@ def read_csv_zip(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
                 continue
             name = member.filename.rsplit("/", 1)[-1].removesuffix(".csv")
             if name not in SHEETS_BY_NAME:
-                raise WorkbookError(f"「{member.filename}」はテンプレートの表ではありません。")
-            try:
-                text = archive.read(member).decode("utf-8-sig")
-            except UnicodeDecodeError:
                 raise WorkbookError(
-                    f"「{member.filename}」がUTF-8ではありません。UTF-8で保存してください。"
-                ) from None
-            tables[name] = _rows_to_table(SHEETS_BY_NAME[name], csv.reader(io.StringIO(text)))
+                    f"「{_shown(member.filename)}」はテンプレートの表ではありません。"
+                )
+            # Read as a stream: a member is decoded and split a row at a time.
+            with archive.open(member) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                tables[name] = _rows_to_table(SHEETS_BY_NAME[name], csv.reader(text), problems)
     if "計画" not in tables:
         raise WorkbookError("「計画.csv」がありません。")
+    _raise_cell_problems(problems)
     return tables
 
 
@@ -1074,6 +1164,9 @@ def template_markdown() -> str:
         "同じファイルをもう一度取り込んでも何も変わらず、直したファイルを取り込むと該当する行だけが更新されます。",
         "",
         "`=` `+` `-` `@` で始まる文字は、書き出し時に先頭へ `'` を付けて数式として扱われないようにしています（取り込み時に外します）。",
+        "",
+        f"1つのセルは{MAX_CELL_CHARACTERS:,}字まで（Excelの上限）で、NUL文字は使えません。"
+        "整数と割合の列（枝番・項目番号・指標番号・達成率の下限）は18桁までです。読めないセルはシート・行・列の名前とともに示され、そのファイルからは何も取り込みません。",
         "",
     ]
     for sheet in SHEETS:
