@@ -263,11 +263,13 @@ def _place(path: str, data: Any) -> str:
     return path or "ファイル"
 
 
-def shape_problems(document: dict) -> Iterator[tuple[str, str, str]]:
+def shape_problems(document: dict, *, max_rows: int) -> Iterator[tuple[str, str, str]]:
     """(place, key, message) for each value whose kind the format does not allow there, in
-    the order of the document."""
+    the order of the document; and one, ending the walk, when the document has more rows
+    (list items: measures, years, values …) than `max_rows`, the limit of a spreadsheet."""
     # Each entry: the value, its shape, its path, the place to name and its key there.
     stack: list[tuple[Any, Any, str, str, str]] = [(document, DOCUMENT, "", "ファイル", "")]
+    rows = 0
     while stack:
         value, shape, path, place, key = stack.pop()
         if value is None and key:
@@ -292,6 +294,10 @@ def shape_problems(document: dict) -> Iterator[tuple[str, str, str]]:
                     child_path = f"{path}.{name}" if path else name
                     children.append((value[name], child_shape, child_path, here, name))
         else:
+            rows += len(value)
+            if rows > max_rows:
+                yield place, key, f"行（リストの要素）の数が上限（{max_rows:,}行）を超えています。"
+                return
             for index, item in enumerate(value):
                 item_path = f"{path}[{index}]"
                 children.append((item, option.item, item_path, _place(item_path, item), ""))

@@ -13,12 +13,14 @@ import datetime
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -29,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from measures.document_shape import shape_problems
 from measures.exporting import FORMAT
+from measures.import_limits import Deadline, OutOfTime, ProblemList, ProblemReport
 from measures.models import (
     FISCAL_YEAR_VALIDATORS,
     CoCreationActor,
@@ -95,10 +98,17 @@ class ImportIssue:
         return f"{place}: {self.message}"
 
 
-class PlanImportError(Exception):
-    def __init__(self, issues: list[ImportIssue]):
-        self.issues = issues
-        super().__init__("\n".join(str(issue) for issue in issues))
+class PlanImportError(ProblemReport):
+    """Problems of a plan document: the first IMPORT_MAX_PROBLEMS, and how many more."""
+
+    def __init__(self, issues: Iterable[ImportIssue], omitted: int = 0):
+        if isinstance(issues, ProblemList):
+            issues, omitted = list(issues), issues.omitted
+        super().__init__(list(issues), omitted)
+
+    @property
+    def issues(self) -> list[ImportIssue]:
+        return self.problems
 
 
 @dataclass
@@ -148,12 +158,21 @@ class ImportSummary:
 class _Reader:
     """Walks the document, writing rows and collecting issues with their locations."""
 
-    def __init__(self, document: dict, *, publish: bool, summary: ImportSummary, municipality=None):
+    def __init__(
+        self,
+        document: dict,
+        *,
+        publish: bool,
+        summary: ImportSummary,
+        municipality=None,
+        deadline: Deadline | None = None,
+    ):
         self.document = document
         self.municipality = municipality
         self.publish = publish
         self.summary = summary
-        self.issues: list[ImportIssue] = []
+        self.deadline = deadline
+        self.issues: ProblemList[ImportIssue] = ProblemList()
         self.departments: dict[str, Department] = {}
         self.created: set[tuple[type[models.Model], int]] = set()
         self.seen: set[tuple] = set()
@@ -198,6 +217,8 @@ class _Reader:
         `existing` is the row as preloaded by the caller (None when there is none); without
         it the row is looked up. New leaf rows are collected and written in bulk at the end.
         """
+        if self.deadline is not None:
+            self.deadline.check()
         if not self.storable(model, location, {**lookup, **values}):
             return None
         key = (model, *(_key_part(value) for value in lookup.values()))
@@ -269,10 +290,7 @@ class _Reader:
         a row breaking one is reported with its place instead of failing the bulk insert.
         (Fields the model derives itself, such as a pillar's level, are its own business.)"""
         meets = True
-        for constraint in obj._meta.constraints:
-            if not isinstance(constraint, models.CheckConstraint):
-                continue
-            fields = _condition_fields(constraint.condition)
+        for constraint, fields in _check_constraints(type(obj)):
             if not fields <= names or _holds(constraint.condition, obj) is not False:
                 continue
             labels = "・".join(_field_label(type(obj), name) for name in sorted(fields))
@@ -413,7 +431,7 @@ class _Reader:
         if not isinstance(document, dict):
             self.problem("ファイル", "", "計画データ（JSONのオブジェクト）ではありません。")
             return None
-        for place, key, message in shape_problems(document):
+        for place, key, message in shape_problems(document, max_rows=settings.IMPORT_MAX_ROWS):
             self.problem(place, key, message)
         if self.issues:
             return None  # the reading below relies on every value being of its kind
@@ -1199,6 +1217,16 @@ _COMPARISONS = {
 }
 
 
+@cache
+def _check_constraints(model: type[models.Model]) -> list[tuple[models.CheckConstraint, set]]:
+    """The model's check constraints, each with the fields its condition reads."""
+    return [
+        (constraint, _condition_fields(constraint.condition))
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.CheckConstraint)
+    ]
+
+
 def _condition_fields(condition: Q) -> set[str]:
     names = set()
     for child in condition.children:
@@ -1385,24 +1413,42 @@ def _value_part(baseline: dict) -> Any:
     return baseline.get("text")
 
 
+@contextmanager
+def _stopped_when_out_of_time() -> Iterator[None]:
+    """A deadline passed: the transaction inside has rolled back; report it as a problem."""
+    try:
+        yield
+    except OutOfTime as error:
+        raise PlanImportError([ImportIssue("ファイル", "", str(error))]) from None
+
+
 def import_plan_document(
     document: dict,
     *,
     publish: bool = False,
     dry_run: bool = False,
     municipality: Municipality | None = None,
+    deadline: Deadline | None = None,
 ) -> ImportSummary:
     """Import one plan document; all of it or, on any problem, none of it.
 
-    Raises PlanImportError with every problem found. With dry_run the summary tells what
+    Raises PlanImportError with the problems found. With dry_run the summary tells what
     would be created, changed and left alone, and nothing is written. With municipality,
     a file of any other municipality is refused (a reform officer imports only their own).
     History rows record the user of the current request, if any (simple-history's
-    middleware), as for any other change.
+    middleware), as for any other change. With a deadline (the admin's), the import gives
+    up once it passes, writing nothing. The error lists at most IMPORT_MAX_PROBLEMS
+    problems and counts the rest.
     """
     summary = ImportSummary(dry_run=dry_run)
-    with transaction.atomic(), content_version.batch():
-        reader = _Reader(document, publish=publish, summary=summary, municipality=municipality)
+    with _stopped_when_out_of_time(), transaction.atomic(), content_version.batch():
+        reader = _Reader(
+            document,
+            publish=publish,
+            summary=summary,
+            municipality=municipality,
+            deadline=deadline,
+        )
         plan = reader.read()
         if reader.issues:
             raise PlanImportError(reader.issues)

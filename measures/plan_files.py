@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from measures.exporting import plan_document, plan_queryset
+from measures.import_limits import Deadline, OutOfTime, ProblemReport
 from measures.models import Plan
 from measures.workbook import (
     WorkbookError,
@@ -32,11 +33,18 @@ CONTENT_TYPES = {
 EXTENSIONS = {"xlsx": "xlsx", "csv": "zip", "json": "json"}
 
 
-class PlanFileError(Exception):
-    """The file could not be read; the message names the problem in Japanese."""
+class PlanFileError(ProblemReport):
+    """The file could not be read; the problems name what, in Japanese."""
+
+    def __init__(self, problems: str | list[str], omitted: int = 0):
+        super().__init__([problems] if isinstance(problems, str) else problems, omitted)
 
 
-def read_plan_file(filename: str, data: bytes) -> dict:
+def read_plan_file(filename: str, data: bytes, *, deadline: Deadline | None = None) -> dict:
+    """The plan document in a file, read by the format its name says. Raises PlanFileError.
+
+    With a deadline (the admin's), reading gives up with a message once it passes.
+    """
     name = filename.lower()
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise PlanFileError(
@@ -46,10 +54,12 @@ def read_plan_file(filename: str, data: bytes) -> dict:
         if name.endswith(".json"):
             return _read_json(data)
         if name.endswith(".xlsx"):
-            return tables_to_document(read_xlsx(data))
+            return tables_to_document(read_xlsx(data, deadline=deadline))
         if name.endswith(".zip"):
-            return tables_to_document(read_csv_zip(data))
+            return tables_to_document(read_csv_zip(data, deadline=deadline))
     except WorkbookError as error:
+        raise PlanFileError(error.problems, error.omitted) from None
+    except OutOfTime as error:
         raise PlanFileError(str(error)) from None
     raise PlanFileError(
         "xlsx・zip（CSVをまとめたもの）・json のいずれかのファイルを選んでください。"

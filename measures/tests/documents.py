@@ -1,6 +1,10 @@
 """A small plan document to import in tests, and helpers to change it."""
 
 import copy
+import io
+import zipfile
+
+from measures.workbook import document_to_tables, write_xlsx
 
 SMALL_DOCUMENT = {
     "format": "reform-plan/1",
@@ -147,3 +151,18 @@ def every_key_document() -> dict:
         review_status="approved",
     )
     return document
+
+
+def xlsx_with_raw_text(old: str, new: str) -> bytes:
+    """The workbook with text of the 取組 sheet's XML replaced, for what openpyxl will not
+    write (it writes that sheet as xl/worksheets/sheet7.xml, strings inline)."""
+    source = zipfile.ZipFile(io.BytesIO(write_xlsx(document_to_tables(small_document()))))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet7.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode(), 1)
+            target.writestr(item, data)
+    return output.getvalue()

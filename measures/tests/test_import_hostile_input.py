@@ -10,7 +10,6 @@ import copy
 import io
 import json
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from openpyxl import load_workbook
 from measures.importing import PlanImportError, import_plan_document
 from measures.models import CoCreationActor, Plan
 from measures.plan_files import PlanFileError, read_plan_file
-from measures.tests.documents import every_key_document, small_document
+from measures.tests.documents import every_key_document, small_document, xlsx_with_raw_text
 from measures.workbook import document_to_tables, write_csv_zip, write_xlsx
 from municipalities.models import Department, Municipality
 from municipalities.tests.base import ActorsTestCase
@@ -276,21 +275,6 @@ def xlsx_with(cells: dict[tuple[str, str], Any]) -> bytes:
         workbook[sheet][cell] = value
     output = io.BytesIO()
     workbook.save(output)
-    return output.getvalue()
-
-
-def xlsx_with_raw_text(old: str, new: str) -> bytes:
-    """The workbook with text of the 取組 sheet's XML replaced, for what openpyxl will not
-    write (it writes that sheet as xl/worksheets/sheet7.xml, strings inline)."""
-    source = zipfile.ZipFile(io.BytesIO(write_xlsx(document_to_tables(small_document()))))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet7.xml":
-                assert old.encode() in data
-                data = data.replace(old.encode(), new.encode(), 1)
-            target.writestr(item, data)
     return output.getvalue()
 
 
