@@ -1,15 +1,14 @@
 """Plan import and export in the admin: upload, dry-run preview, confirm; template download;
 export of one plan as xlsx, CSV (zip) or JSON.
 
-The uploaded file waits between preview and confirmation in django-import-export's media
-temporary storage (the default file storage), so any app server can finish the import.
+The uploaded file waits between preview and confirmation in the default file storage
+(measures/import_uploads.py), so any app server can finish the import; confirming or
+cancelling removes it, and files left waiting are removed after IMPORT_UPLOAD_MAX_AGE_HOURS.
 
 An upload is never read past IMPORT_MAX_BYTES: reform.uploads stops it while it streams and
 the form refuses it by its size before anything reads it. Preview and import each stop with
 a message before the worker's timeout (IMPORT_ADMIN_SECONDS).
 """
-
-import re
 
 from django import forms
 from django.conf import settings
@@ -21,8 +20,8 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from import_export.tmp_storages import MediaStorage
 
+from measures import import_uploads
 from measures.import_limits import admin_deadline
 from measures.importing import PlanImportError, import_plan_document
 from measures.models import Plan
@@ -31,7 +30,6 @@ from measures.workbook import empty_template
 from municipalities.scoping import scope_queryset
 from reform.uploads import upload_was_stopped
 
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 ACCEPT = ".xlsx,.zip,.json"
 
 
@@ -68,7 +66,7 @@ class PlanUploadForm(forms.Form):
 
 
 class PlanConfirmForm(forms.Form):
-    token = forms.RegexField(regex=_TOKEN, widget=forms.HiddenInput)
+    token = forms.RegexField(regex=f"^{import_uploads.TOKEN.pattern}$", widget=forms.HiddenInput)
     filename = forms.CharField(max_length=255, widget=forms.HiddenInput)
     publish = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -124,12 +122,11 @@ def import_view(model_admin, request):
         except (PlanFileError, PlanImportError) as error:
             context.update(problems=error.lines(), problem_count=error.total)
         else:
-            storage = MediaStorage()
-            storage.save(data)
+            token = import_uploads.store(data)
             context.update(
                 summary=summary,
                 confirm_form=PlanConfirmForm(
-                    initial={"token": storage.name, "filename": upload.name, "publish": publish}
+                    initial={"token": token, "filename": upload.name, "publish": publish}
                 ),
                 filename=upload.name,
                 publish=publish,
@@ -146,10 +143,16 @@ def _confirm(model_admin, request, municipality):
             request, _("取り込みの確認情報が正しくありません。もう一度ファイルを選んでください。")
         )
         return redirect("admin:measures_plan_import")
-    storage = MediaStorage(name=form.cleaned_data["token"])
+    token = form.cleaned_data["token"]
+    if "cancel" in request.POST:
+        import_uploads.discard(token)
+        messages.info(
+            request, _("取り込みを取り消しました。アップロードしたファイルは削除しました。")
+        )
+        return redirect("admin:measures_plan_import")
     try:
-        data = storage.read()
-    except (FileNotFoundError, OSError):
+        data = import_uploads.read(token)
+    except OSError:  # FileNotFoundError among them: confirmed already, or removed as stale
         messages.error(
             request, _("確認待ちのファイルが見つかりません。もう一度ファイルを選んでください。")
         )
@@ -175,7 +178,7 @@ def _confirm(model_admin, request, municipality):
         }
         return TemplateResponse(request, "admin/measures/plan/import.html", context)
     finally:
-        storage.remove()
+        import_uploads.discard(token)
     messages.success(
         request,
         _("「%(plan)s」を取り込みました（%(lines)s）。")
