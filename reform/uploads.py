@@ -1,15 +1,19 @@
 """An upload handler that stops reading an uploaded file once it passes IMPORT_MAX_BYTES.
 
 Django streams a multipart body through its upload handlers; this one goes first, counts the
-bytes of each file and, past the limit, tells Django to stop (StopUpload). Django then drains
-the rest of the body without keeping it, so the worker never holds or writes more than the
-limit, and the view answers with a message on its form instead of an error page: the file is
-simply missing from request.FILES, and `upload_was_stopped(request)` says why. A body whose
-declared length is far beyond the limit is refused before any of its file is read.
+bytes of each file and, past the limit, tells Django to skip the file (SkipFile): Django reads
+the rest of that file in chunks and drops them, so the worker never holds or writes more
+than the limit, and the view answers with a message on its form instead of an error page.
+The file is simply missing from request.FILES, and `upload_was_stopped(request)` says why. A
+body whose declared length is far beyond the limit has its file skipped before any of it is
+kept.
+
+(StopUpload would be the obvious signal, but Django then drains the body line by line, and
+a body without line breaks would be read into memory whole.)
 """
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
 # Room in a request body for the form's other fields and the multipart framing.
 _OTHER_FIELDS_BYTES = 1024 * 1024
@@ -49,6 +53,4 @@ class SizeLimitedUploadHandler(FileUploadHandler):
     def _stop(self) -> None:
         if self.request is not None:
             setattr(self.request, _STOPPED, True)
-        # Not a connection reset: Django reads and drops the rest, and the browser gets the
-        # page with the message.
-        raise StopUpload(connection_reset=False)
+        raise SkipFile
