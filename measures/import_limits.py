@@ -16,8 +16,19 @@ from django.conf import settings
 Problem = TypeVar("Problem")
 
 
+# A problem quotes what the file held; a cell may hold 32,767 characters.
+MAX_PROBLEM_CHARACTERS = 300
+
+
 def more_problems_line(omitted: int) -> str:
     return f"ほか {omitted:,} 件の問題があります。"
+
+
+def clipped(text: str) -> str:
+    """A problem's text, cut short enough that a list of them stays readable and small."""
+    if len(text) <= MAX_PROBLEM_CHARACTERS:
+        return text
+    return text[: MAX_PROBLEM_CHARACTERS - 1] + "…"
 
 
 class ProblemList(Generic[Problem]):

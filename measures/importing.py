@@ -31,7 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from measures.document_shape import shape_problems
 from measures.exporting import FORMAT
-from measures.import_limits import Deadline, OutOfTime, ProblemList, ProblemReport
+from measures.import_limits import Deadline, OutOfTime, ProblemList, ProblemReport, clipped
 from measures.models import (
     FISCAL_YEAR_VALIDATORS,
     CoCreationActor,
@@ -190,7 +190,7 @@ class _Reader:
         return fallback
 
     def problem(self, location: str, field_name: str, message: str) -> None:
-        self.issues.append(ImportIssue(location, field_name, message))
+        self.issues.append(ImportIssue(clipped(location), clipped(field_name), clipped(message)))
 
     def _report_validation(self, location: str, error: ValidationError, model) -> None:
         if hasattr(error, "error_dict"):

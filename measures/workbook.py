@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 
 from measures.fiscal_years import parse_fiscal_year
-from measures.import_limits import Deadline, ProblemList, ProblemReport
+from measures.import_limits import Deadline, ProblemList, ProblemReport, clipped
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A member this large that compresses this well is a zip bomb, whatever the total allows.
@@ -504,7 +504,7 @@ class _RowReader:
         return {"sheet": self.sheet.name, "row": self.number}
 
     def problem(self, header: str, message: str) -> None:
-        self.problems.append((self.sheet.name, self.number, header, message))
+        self.problems.append((self.sheet.name, self.number, header, clipped(message)))
 
     def text(self, header: str) -> str:
         return self.cells.get(header, "")

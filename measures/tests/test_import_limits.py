@@ -120,6 +120,12 @@ class WholeFileLimitTests(TestCase):
         self.assertIn("行（リストの要素）の数が上限（50行）を超えています", str(error))
 
 
+def _csv_zip(edit) -> bytes:
+    tables = document_to_tables(small_document())
+    edit(tables)
+    return write_csv_zip(tables)
+
+
 def _with_dimension(content: bytes, dimension: str) -> bytes:
     import zipfile
 
@@ -154,6 +160,14 @@ class BoundedProblemListTests(TestCase):
         self.assertEqual(len(caught.exception.issues), 5)
         self.assertEqual(caught.exception.total, 12)
         self.assertEqual(caught.exception.lines()[-1], "ほか 7 件の問題があります。")
+
+    def test_a_problem_quoting_a_long_cell_is_cut_short(self):
+        def edit(tables):
+            tables["年度評価"][0][2] = "来" * 30_000  # 年度
+
+        error = refusal("plan.zip", _csv_zip(edit))
+        self.assertIn("シート「年度評価」2行目「年度」", error.lines()[0])
+        self.assertLessEqual(len(error.lines()[0]), 400)
 
     @override_settings(IMPORT_MAX_PROBLEMS=5)
     def test_the_command_prints_the_same_bounded_list(self):
