@@ -1,37 +1,41 @@
 """Plan import and export in the admin: upload, dry-run preview, confirm; template download;
 export of one plan as xlsx, CSV (zip) or JSON.
 
-The uploaded file waits between preview and confirmation in django-import-export's media
-temporary storage (the default file storage), so any app server can finish the import.
+The uploaded file waits between preview and confirmation in the default file storage
+(measures/import_uploads.py), so any app server can finish the import; confirming or
+cancelling removes it, and files left waiting are removed after IMPORT_UPLOAD_MAX_AGE_HOURS.
+
+An upload is never read past IMPORT_MAX_BYTES: reform.uploads stops it while it streams and
+the form refuses it by its size before anything reads it. Preview and import each stop with
+a message before the worker's timeout (IMPORT_ADMIN_SECONDS).
 """
 
-import re
-
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from import_export.tmp_storages import MediaStorage
 
+from measures import import_uploads
+from measures.import_limits import admin_deadline
 from measures.importing import PlanImportError, import_plan_document
 from measures.models import Plan
 from measures.plan_files import FORMATS, PlanFileError, read_plan_file, write_plan_file
 from measures.workbook import empty_template
 from municipalities.scoping import scope_queryset
+from reform.uploads import upload_was_stopped
 
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 ACCEPT = ".xlsx,.zip,.json"
 
 
 class PlanUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("計画ファイル"),
-        help_text=_("取り込み用テンプレート（xlsx）、CSVをまとめたzip、またはJSON。10MBまで。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        label=_("計画ファイル"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
     )
     publish = forms.BooleanField(
         label=_("年度評価を公表済みとして取り込む"),
@@ -39,9 +43,30 @@ class PlanUploadForm(forms.Form):
         help_text=_("すでに公表した資料を取り込むときだけ選んでください。"),
     )
 
+    def __init__(self, *args, upload_stopped: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upload_stopped = upload_stopped
+        if upload_stopped:
+            # The upload handler stopped reading the file, so there is none: the reason is
+            # the error to show.
+            self.fields["file"].required = False
+        self.fields["file"].help_text = _(
+            "取り込み用テンプレート（xlsx）、CSVをまとめたzip、またはJSON。%(size)sまで。"
+        ) % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        # UploadedFile.size, before anything reads the file into memory.
+        if self.upload_stopped or (upload is not None and upload.size > settings.IMPORT_MAX_BYTES):
+            raise forms.ValidationError(
+                _("ファイルが大きすぎます（上限 %(limit)s バイト）。"),
+                params={"limit": f"{settings.IMPORT_MAX_BYTES:,}"},
+            )
+        return upload
+
 
 class PlanConfirmForm(forms.Form):
-    token = forms.RegexField(regex=_TOKEN, widget=forms.HiddenInput)
+    token = forms.RegexField(regex=f"^{import_uploads.TOKEN.pattern}$", widget=forms.HiddenInput)
     filename = forms.CharField(max_length=255, widget=forms.HiddenInput)
     publish = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -74,27 +99,34 @@ def import_view(model_admin, request):
     }
     if request.method == "POST" and "token" in request.POST:
         return _confirm(model_admin, request, municipality)
-    form = PlanUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = PlanUploadForm(
+            request.POST, request.FILES, upload_stopped=upload_was_stopped(request)
+        )
+    else:
+        form = PlanUploadForm()
+    if form.is_bound and form.is_valid():
+        deadline = admin_deadline()
         upload = form.cleaned_data["file"]
         data = upload.read()
         publish = form.cleaned_data["publish"]
         try:
-            document = read_plan_file(upload.name, data)
+            document = read_plan_file(upload.name, data, deadline=deadline)
             summary = import_plan_document(
-                document, publish=publish, dry_run=True, municipality=municipality
+                document,
+                publish=publish,
+                dry_run=True,
+                municipality=municipality,
+                deadline=deadline,
             )
-        except PlanFileError as error:
-            context["problems"] = str(error).splitlines()
-        except PlanImportError as error:
-            context["problems"] = [str(issue) for issue in error.issues]
+        except (PlanFileError, PlanImportError) as error:
+            context.update(problems=error.lines(), problem_count=error.total)
         else:
-            storage = MediaStorage()
-            storage.save(data)
+            token = import_uploads.store(data)
             context.update(
                 summary=summary,
                 confirm_form=PlanConfirmForm(
-                    initial={"token": storage.name, "filename": upload.name, "publish": publish}
+                    initial={"token": token, "filename": upload.name, "publish": publish}
                 ),
                 filename=upload.name,
                 publish=publish,
@@ -111,36 +143,42 @@ def _confirm(model_admin, request, municipality):
             request, _("取り込みの確認情報が正しくありません。もう一度ファイルを選んでください。")
         )
         return redirect("admin:measures_plan_import")
-    storage = MediaStorage(name=form.cleaned_data["token"])
+    token = form.cleaned_data["token"]
+    if "cancel" in request.POST:
+        import_uploads.discard(token)
+        messages.info(
+            request, _("取り込みを取り消しました。アップロードしたファイルは削除しました。")
+        )
+        return redirect("admin:measures_plan_import")
     try:
-        data = storage.read()
-    except (FileNotFoundError, OSError):
+        data = import_uploads.read(token)
+    except OSError:  # FileNotFoundError among them: confirmed already, or removed as stale
         messages.error(
             request, _("確認待ちのファイルが見つかりません。もう一度ファイルを選んでください。")
         )
         return redirect("admin:measures_plan_import")
+    deadline = admin_deadline()
     try:
-        document = read_plan_file(form.cleaned_data["filename"], data)
+        document = read_plan_file(form.cleaned_data["filename"], data, deadline=deadline)
         summary = import_plan_document(
-            document, publish=form.cleaned_data["publish"], municipality=municipality
+            document,
+            publish=form.cleaned_data["publish"],
+            municipality=municipality,
+            deadline=deadline,
         )
     except (PlanFileError, PlanImportError) as error:
-        problems = (
-            [str(issue) for issue in error.issues]
-            if isinstance(error, PlanImportError)
-            else str(error).splitlines()
-        )
         context = {
             **model_admin.admin_site.each_context(request),
             "opts": Plan._meta,
             "title": _("計画ファイルの取り込み"),
             "template_url": reverse("admin:measures_plan_import_template"),
             "form": PlanUploadForm(),
-            "problems": problems,
+            "problems": error.lines(),
+            "problem_count": error.total,
         }
         return TemplateResponse(request, "admin/measures/plan/import.html", context)
     finally:
-        storage.remove()
+        import_uploads.discard(token)
     messages.success(
         request,
         _("「%(plan)s」を取り込みました（%(lines)s）。")

@@ -10,22 +10,30 @@ Rows are only saved when a value differs, which keeps the history free of empty 
 """
 
 import datetime
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from measures.document_shape import shape_problems
 from measures.exporting import FORMAT
+from measures.import_limits import Deadline, OutOfTime, ProblemList, ProblemReport, clipped
 from measures.models import (
+    FISCAL_YEAR_VALIDATORS,
     CoCreationActor,
     EffectAmount,
     Evaluation,
@@ -90,10 +98,17 @@ class ImportIssue:
         return f"{place}: {self.message}"
 
 
-class PlanImportError(Exception):
-    def __init__(self, issues: list[ImportIssue]):
-        self.issues = issues
-        super().__init__("\n".join(str(issue) for issue in issues))
+class PlanImportError(ProblemReport):
+    """Problems of a plan document: the first IMPORT_MAX_PROBLEMS, and how many more."""
+
+    def __init__(self, issues: Iterable[ImportIssue], omitted: int = 0):
+        if isinstance(issues, ProblemList):
+            issues, omitted = list(issues), issues.omitted
+        super().__init__(list(issues), omitted)
+
+    @property
+    def issues(self) -> list[ImportIssue]:
+        return self.problems
 
 
 @dataclass
@@ -143,12 +158,21 @@ class ImportSummary:
 class _Reader:
     """Walks the document, writing rows and collecting issues with their locations."""
 
-    def __init__(self, document: dict, *, publish: bool, summary: ImportSummary, municipality=None):
+    def __init__(
+        self,
+        document: dict,
+        *,
+        publish: bool,
+        summary: ImportSummary,
+        municipality=None,
+        deadline: Deadline | None = None,
+    ):
         self.document = document
         self.municipality = municipality
         self.publish = publish
         self.summary = summary
-        self.issues: list[ImportIssue] = []
+        self.deadline = deadline
+        self.issues: ProblemList[ImportIssue] = ProblemList()
         self.departments: dict[str, Department] = {}
         self.created: set[tuple[type[models.Model], int]] = set()
         self.seen: set[tuple] = set()
@@ -166,19 +190,14 @@ class _Reader:
         return fallback
 
     def problem(self, location: str, field_name: str, message: str) -> None:
-        self.issues.append(ImportIssue(location, field_name, message))
+        self.issues.append(ImportIssue(clipped(location), clipped(field_name), clipped(message)))
 
     def _report_validation(self, location: str, error: ValidationError, model) -> None:
         if hasattr(error, "error_dict"):
             for name, messages in error.message_dict.items():
-                label = name
-                if name != "__all__":
-                    try:
-                        label = str(model._meta.get_field(name).verbose_name)
-                    except Exception:
-                        label = name
+                label = "" if name == "__all__" else _field_label(model, name)
                 for message in messages:
-                    self.problem(location, "" if name == "__all__" else label, message)
+                    self.problem(location, label, message)
         else:
             for message in error.messages:
                 self.problem(location, "", message)
@@ -198,6 +217,10 @@ class _Reader:
         `existing` is the row as preloaded by the caller (None when there is none); without
         it the row is looked up. New leaf rows are collected and written in bulk at the end.
         """
+        if self.deadline is not None:
+            self.deadline.check()
+        if not self.storable(model, location, {**lookup, **values}):
+            return None
         key = (model, *(_key_part(value) for value in lookup.values()))
         if key in self.seen:
             self.problem(
@@ -229,6 +252,8 @@ class _Reader:
         except ValidationError as error:
             self._report_validation(location, error, model)
             return None
+        if not self.meets_check_constraints(obj, location, {*lookup, *values}):
+            return None
         self.summary.count(outcome, model)
         if outcome == "created" and model in _BULK_CREATED:
             self.pending.setdefault(model, []).append(obj)
@@ -238,9 +263,46 @@ class _Reader:
             self.created.add((model, obj.pk))
         return obj
 
+    def storable(self, model: type[models.Model], location: str, fields: dict[str, Any]) -> bool:
+        """Whether the database can hold these values as PostgreSQL judges them (SQLite takes
+        more): text without NUL characters, whole numbers within their column's range.
+
+        Checked before the row is even looked up, since a query with such a value fails as
+        surely as a write; full_clean() checks lengths and digits afterwards.
+        """
+        storable = True
+        for name, value in fields.items():
+            if isinstance(value, str) and "\x00" in value:
+                message = "NUL文字（\\x00）を含む文字は保存できません。"
+            elif isinstance(value, int) and not isinstance(value, bool):
+                low, high = _column_range(model, name)
+                if low <= value <= high:
+                    continue
+                message = f"{low:,}～{high:,} の整数にしてください。"
+            else:
+                continue
+            self.problem(location, _field_label(model, name), message)
+            storable = False
+        return storable
+
+    def meets_check_constraints(self, obj: models.Model, location: str, names: set[str]) -> bool:
+        """The model's check constraints over the fields this import sets, judged here so that
+        a row breaking one is reported with its place instead of failing the bulk insert.
+        (Fields the model derives itself, such as a pillar's level, are its own business.)"""
+        meets = True
+        for constraint, fields in _check_constraints(type(obj)):
+            if not fields <= names or _holds(constraint.condition, obj) is not False:
+                continue
+            labels = "・".join(_field_label(type(obj), name) for name in sorted(fields))
+            self.problem(location, labels, constraint.get_violation_error_message())
+            meets = False
+        return meets
+
     def set_many(
         self, obj: models.Model, name: str, wanted: Iterable[models.Model], current: set[int]
     ) -> None:
+        if obj.pk is None:
+            return  # not written because problems were found: nothing will be kept
         wanted_ids = {item.pk for item in wanted}
         if current != wanted_ids:
             getattr(obj, name).set(wanted_ids)
@@ -289,12 +351,22 @@ class _Reader:
             self.problem(location, _label(key), f"年度は西暦の整数で書いてください（{value!r}）。")
             return None
         try:
-            return int(value)
+            year = int(value)
         except ValueError:
             self.problem(
-                location, key, f"年度 {value!r} を読めません。西暦の整数で書いてください。"
+                location, key, f"年度 {_shown(value)} を読めません。西暦の整数で書いてください。"
             )
             return None
+        # Checked here, not only by the fields' validators: models compute with the year
+        # (its era, its place in the plan) before those report it.
+        if not _FIRST_FISCAL_YEAR <= year <= _LAST_FISCAL_YEAR:
+            self.problem(
+                location,
+                _label(key),
+                f"年度 {_shown(value)} は{_FIRST_FISCAL_YEAR}～{_LAST_FISCAL_YEAR}の西暦にしてください。",
+            )
+            return None
+        return year
 
     def quantity(self, raw: Any, location: str, key: str) -> Quantity | None:
         if raw is None:
@@ -311,14 +383,16 @@ class _Reader:
             try:
                 value = Decimal(str(number))
             except InvalidOperation:
-                self.problem(location, _label(key), f"数値 {number!r} を読めません。")
+                value = None
+            if value is None or not value.is_finite():
+                self.problem(location, _label(key), f"数値 {_shown(number)} を読めません。")
                 return None
             return Quantity(value, unit, text)
         if isinstance(raw, bool):
             self.problem(location, _label(key), f"値 {raw!r} を読めません。")
             return None
         if isinstance(raw, int | float | Decimal):
-            return Quantity(Decimal(str(raw)), "", "")
+            return Quantity(Decimal(str(raw)), "", "")  # finite: the document's shape says so
         quantity = parse_value(clean_text(str(raw)))
         return None if quantity.is_empty else quantity
 
@@ -333,7 +407,12 @@ class _Reader:
             return raw
         quantity = parse_value(str(raw))
         if quantity.value is None:
-            self.problem(location, _label(key), f"金額 {raw!r} を数値として読めません。")
+            self.problem(location, _label(key), f"金額 {_shown(raw)} を数値として読めません。")
+            return None
+        if quantity.value.adjusted() > _MAX_YEN_DIGITS:
+            # Turning a number of thousands of digits into an integer takes seconds; no
+            # amount in yen has more than 19.
+            self.problem(location, _label(key), f"金額 {_shown(raw)} が大きすぎます。")
             return None
         multiplier = YEN_MULTIPLIERS.get(quantity.unit or "円")
         if multiplier is None:
@@ -352,6 +431,10 @@ class _Reader:
         if not isinstance(document, dict):
             self.problem("ファイル", "", "計画データ（JSONのオブジェクト）ではありません。")
             return None
+        for place, key, message in shape_problems(document, max_rows=settings.IMPORT_MAX_ROWS):
+            self.problem(place, key, message)
+        if self.issues:
+            return None  # the reading below relies on every value being of its kind
         if document.get("format") not in (None, FORMAT):
             self.problem(
                 "ファイル",
@@ -379,7 +462,10 @@ class _Reader:
         for index, measure in enumerate(document.get("measures") or []):
             if not isinstance(measure, dict):
                 continue
-            key = (str(measure.get("code", "")), int(measure.get("sub_number") or 1))
+            sub_number = _sub_number(measure.get("sub_number"))
+            if sub_number is None:
+                continue  # read_measure names it
+            key = (str(measure.get("code", "")), sub_number)
             if key in seen:
                 self.problem(
                     f"取組 {index + 1}件目",
@@ -574,8 +660,12 @@ class _Reader:
             try:
                 min_ratio = None if ratio in (None, "") else Decimal(str(ratio))
             except InvalidOperation:
+                min_ratio = Decimal("NaN")
+            if min_ratio is not None and not min_ratio.is_finite():
                 self.problem(
-                    location, "達成率の下限", f"{ratio!r} を数値として読めません（100%なら 1.00）。"
+                    location,
+                    "達成率の下限",
+                    f"{_shown(ratio)} を数値として読めません（100%なら 1.00）。",
                 )
                 continue
             code = self.text(data, "code")
@@ -724,9 +814,10 @@ class _Reader:
         if not code:
             self.problem(location, "番号", "取組の番号がありません。")
             return None
-        sub_number = data.get("sub_number") or 1
-        if not isinstance(sub_number, int) or sub_number < 1:
-            self.problem(location, "枝番", f"枝番 {sub_number!r} は1以上の整数にしてください。")
+        sub_number = _sub_number(data.get("sub_number"))
+        if sub_number is None:
+            raw = data.get("sub_number")
+            self.problem(location, "枝番", f"枝番 {_shown(raw)} は1以上の整数にしてください。")
             return None
         pillar = None
         path = data.get("pillar") or []
@@ -791,15 +882,29 @@ class _Reader:
         if "actors" not in co_creation:
             return
         wanted_actors = []
-        for name in co_creation.get("actors") or []:
-            actor = actors.get(name)
+        for raw in co_creation.get("actors") or []:
+            name = clean_text(str(raw if raw is not None else ""))
+            actor = actors.get(name) or self.new_actor(name, len(actors), location)
             if actor is None:
-                actor = CoCreationActor.objects.create(name=name, order=len(actors))
-                actors[name] = actor
+                continue
+            actors[name] = actor
             wanted_actors.append(actor)
         self.set_many(
             measure, "co_creation_actors", wanted_actors, rows.actors.get(measure.pk, set())
         )
+
+    def new_actor(self, name: str, order: int, location: str) -> CoCreationActor | None:
+        """A co-creation actor the list does not have yet, checked like any imported row."""
+        actor = CoCreationActor(name=name, order=order)
+        if not self.storable(CoCreationActor, location, {"name": name}):
+            return None
+        try:
+            actor.full_clean()
+        except ValidationError as error:
+            self._report_validation(location, error, CoCreationActor)
+            return None
+        actor.save()
+        return actor
 
     def read_departments(self, measure, links: list, location: str) -> None:
         existing = self.existing.children("links", measure)
@@ -1119,6 +1224,109 @@ class _Reader:
             )
 
 
+_FIRST_FISCAL_YEAR, _LAST_FISCAL_YEAR = (v.limit_value for v in FISCAL_YEAR_VALIDATORS)
+_MAX_YEN_DIGITS = 18
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: short enough to read whatever the file held."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _sub_number(value: Any) -> int | None:
+    """A measure's sub-number: 1 when left out, else a whole number from 1 (None if not)."""
+    if value is None or value == "":
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None
+    return value
+
+
+def _field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a name that is not a field: say it as it is
+        return name
+
+
+def _column_range(model: type[models.Model], name: str) -> tuple[float, float]:
+    """The whole numbers an integer column holds on PostgreSQL (no bounds for others)."""
+    try:
+        internal_type = model._meta.get_field(name).get_internal_type()
+    except Exception:
+        internal_type = ""
+    return BaseDatabaseOperations.integer_field_ranges.get(
+        internal_type, (float("-inf"), float("inf"))
+    )
+
+
+_COMPARISONS = {
+    "exact": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+@cache
+def _check_constraints(model: type[models.Model]) -> list[tuple[models.CheckConstraint, set]]:
+    """The model's check constraints, each with the fields its condition reads."""
+    return [
+        (constraint, _condition_fields(constraint.condition))
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.CheckConstraint)
+    ]
+
+
+def _condition_fields(condition: Q) -> set[str]:
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _condition_fields(child)
+        else:
+            lookup, expected = child
+            names.add(lookup.split("__")[0])
+            if isinstance(expected, F):
+                names.add(expected.name)
+    return names
+
+
+def _holds(condition: Q, obj: models.Model) -> bool | None:
+    """A check constraint's condition for one row in SQL's three-valued logic: None (unknown)
+    where a compared value is NULL, which a CHECK lets pass, and for lookups beyond these
+    few, which are left to the database."""
+
+    def value_of(name: str) -> Any:
+        return getattr(obj, obj._meta.get_field(name).attname)
+
+    results: list[bool | None] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_holds(child, obj))
+            continue
+        lookup, expected = child
+        name, _, operation = lookup.partition("__")
+        value = value_of(name)
+        if isinstance(expected, F):
+            expected = value_of(expected.name)
+        if operation == "isnull":
+            results.append((value is None) == expected)
+        elif (operation or "exact") in _COMPARISONS and value is not None and expected is not None:
+            try:
+                results.append(bool(_COMPARISONS[operation or "exact"](value, expected)))
+            except TypeError:  # values full_clean() has not made comparable
+                results.append(None)
+        else:
+            results.append(None)
+    if condition.connector == Q.AND:
+        result = False if False in results else None if None in results else True
+    else:
+        result = True if True in results else None if None in results else False
+    return (not result) if condition.negated and result is not None else result
+
+
 class _ExistingRows:
     """The rows a plan already has, loaded in a fixed number of queries and grouped by their
     parent, so that comparing a document with the database costs no query per row."""
@@ -1258,24 +1466,42 @@ def _value_part(baseline: dict) -> Any:
     return baseline.get("text")
 
 
+@contextmanager
+def _stopped_when_out_of_time() -> Iterator[None]:
+    """A deadline passed: the transaction inside has rolled back; report it as a problem."""
+    try:
+        yield
+    except OutOfTime as error:
+        raise PlanImportError([ImportIssue("ファイル", "", str(error))]) from None
+
+
 def import_plan_document(
     document: dict,
     *,
     publish: bool = False,
     dry_run: bool = False,
     municipality: Municipality | None = None,
+    deadline: Deadline | None = None,
 ) -> ImportSummary:
     """Import one plan document; all of it or, on any problem, none of it.
 
-    Raises PlanImportError with every problem found. With dry_run the summary tells what
+    Raises PlanImportError with the problems found. With dry_run the summary tells what
     would be created, changed and left alone, and nothing is written. With municipality,
     a file of any other municipality is refused (a reform officer imports only their own).
     History rows record the user of the current request, if any (simple-history's
-    middleware), as for any other change.
+    middleware), as for any other change. With a deadline (the admin's), the import gives
+    up once it passes, writing nothing. The error lists at most IMPORT_MAX_PROBLEMS
+    problems and counts the rest.
     """
     summary = ImportSummary(dry_run=dry_run)
-    with transaction.atomic(), content_version.batch():
-        reader = _Reader(document, publish=publish, summary=summary, municipality=municipality)
+    with _stopped_when_out_of_time(), transaction.atomic(), content_version.batch():
+        reader = _Reader(
+            document,
+            publish=publish,
+            summary=summary,
+            municipality=municipality,
+            deadline=deadline,
+        )
         plan = reader.read()
         if reader.issues:
             raise PlanImportError(reader.issues)

@@ -5,11 +5,14 @@ measures.importing; writing turns a plan into bytes with a content type and a fi
 """
 
 import json
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
 from measures.exporting import plan_document, plan_queryset
+from measures.import_limits import Deadline, OutOfTime, ProblemReport
 from measures.models import Plan
 from measures.workbook import (
     WorkbookError,
@@ -30,11 +33,18 @@ CONTENT_TYPES = {
 EXTENSIONS = {"xlsx": "xlsx", "csv": "zip", "json": "json"}
 
 
-class PlanFileError(Exception):
-    """The file could not be read; the message names the problem in Japanese."""
+class PlanFileError(ProblemReport):
+    """The file could not be read; the problems name what, in Japanese."""
+
+    def __init__(self, problems: str | list[str], omitted: int = 0):
+        super().__init__([problems] if isinstance(problems, str) else problems, omitted)
 
 
-def read_plan_file(filename: str, data: bytes) -> dict:
+def read_plan_file(filename: str, data: bytes, *, deadline: Deadline | None = None) -> dict:
+    """The plan document in a file, read by the format its name says. Raises PlanFileError.
+
+    With a deadline (the admin's), reading gives up with a message once it passes.
+    """
     name = filename.lower()
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise PlanFileError(
@@ -42,19 +52,52 @@ def read_plan_file(filename: str, data: bytes) -> dict:
         )
     try:
         if name.endswith(".json"):
-            try:
-                return json.loads(data.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                raise PlanFileError(f"JSONとして読めません（{error}）。") from None
+            return _read_json(data)
         if name.endswith(".xlsx"):
-            return tables_to_document(read_xlsx(data))
+            return tables_to_document(read_xlsx(data, deadline=deadline))
         if name.endswith(".zip"):
-            return tables_to_document(read_csv_zip(data))
+            return tables_to_document(read_csv_zip(data, deadline=deadline))
     except WorkbookError as error:
+        raise PlanFileError(error.problems, error.omitted) from None
+    except OutOfTime as error:
         raise PlanFileError(str(error)) from None
     raise PlanFileError(
         "xlsx・zip（CSVをまとめたもの）・json のいずれかのファイルを選んでください。"
     )
+
+
+# No plan document nests deeper than about ten levels (a pillar's children's children).
+_JSON_DEPTH_SHOWN = 100
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]')
+
+
+def _read_json(data: bytes) -> Any:
+    try:
+        text = data.decode("utf-8-sig")
+        return json.loads(text)
+    except RecursionError:
+        # The parser recurses once per level; Python stops it well before the stack runs out.
+        raise PlanFileError(
+            f"JSONの入れ子が深すぎます（{_too_deep_at(text)}で{_JSON_DEPTH_SHOWN}段を超えています）。"
+        ) from None
+    except (UnicodeDecodeError, ValueError) as error:
+        # ValueError also covers integers too long for Python to read (over 4,300 digits).
+        raise PlanFileError(f"JSONとして読めません（{error}）。") from None
+
+
+def _too_deep_at(text: str) -> str:
+    """The line and column where the nesting first passes _JSON_DEPTH_SHOWN levels."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        if token[0] in "[{":
+            depth += 1
+            if depth > _JSON_DEPTH_SHOWN:
+                line = text.count("\n", 0, token.start()) + 1
+                column = token.start() - (text.rfind("\n", 0, token.start()) + 1) + 1
+                return f"{line}行目{column}文字目"
+        elif token[0] in "]}":
+            depth -= 1
+    return "ファイルのどこか"
 
 
 @dataclass(frozen=True)

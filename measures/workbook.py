@@ -8,12 +8,15 @@ export and the reader cannot drift apart.
 Reading is defensive: the file size is capped, an xlsx (a zip archive) is refused when its
 members would expand beyond a limit or compress suspiciously well, openpyxl parses the XML
 through defusedxml, and cells that were escaped against formula injection on export are
-unescaped on import.
+unescaped on import. Rows and cells are counted across all sheets while they stream, and
+reading stops at the limits (IMPORT_MAX_ROWS, IMPORT_MAX_CELLS); problems are listed up to
+IMPORT_MAX_PROBLEMS and the rest counted.
 """
 
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,16 +24,23 @@ from typing import Any
 from django.conf import settings
 
 from measures.fiscal_years import parse_fiscal_year
+from measures.import_limits import Deadline, ProblemList, ProblemReport, clipped
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# An xlsx of the largest plan is a few MB unpacked; anything expanding past this is refused.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# A member this large that compresses this well is a zip bomb, whatever the total allows.
 MAX_COMPRESSION_RATIO = 200
-MAX_ROWS_PER_SHEET = 200_000
+# Excel's own limit for one cell; longer text cannot have come from a spreadsheet.
+MAX_CELL_CHARACTERS = 32_767
+# Numbers are bounded before they are turned into integers: int(Decimal("1e999999999"))
+# would compute a billion digits.
+_MAX_EXPONENT = 18
 
 
-class WorkbookError(Exception):
-    """The file cannot be read as an import template; the message says why, in Japanese."""
+class WorkbookError(ProblemReport):
+    """The file cannot be read as an import template; the problems say why, in Japanese."""
+
+    def __init__(self, problems: str | list[str], omitted: int = 0):
+        super().__init__([problems] if isinstance(problems, str) else problems, omitted)
 
 
 @dataclass(frozen=True)
@@ -494,7 +504,7 @@ class _RowReader:
         return {"sheet": self.sheet.name, "row": self.number}
 
     def problem(self, header: str, message: str) -> None:
-        self.problems.append((self.sheet.name, self.number, header, message))
+        self.problems.append((self.sheet.name, self.number, header, clipped(message)))
 
     def text(self, header: str) -> str:
         return self.cells.get(header, "")
@@ -503,11 +513,11 @@ class _RowReader:
         raw = self.text(header)
         if raw == "":
             return default
-        try:
-            return int(Decimal(raw.replace(",", "")))
-        except ArithmeticError:
-            self.problem(header, f"「{raw}」を整数として読めません。")
+        number = _decimal(raw.replace(",", ""))
+        if number is None:
+            self.problem(header, f"「{_shown(raw)}」を整数として読めません。")
             return None
+        return int(number)
 
     def year(self, header: str) -> int | None:
         raw = self.text(header)
@@ -546,10 +556,11 @@ class _RowReader:
         if raw == "":
             return None
         percent = raw.endswith(("%", "％"))
-        try:
-            number = Decimal(raw.rstrip("%％").strip())
-        except ArithmeticError:
-            self.problem(header, f"「{raw}」を割合として読めません（100%なら 1 または 100%）。")
+        number = _decimal(raw.rstrip("%％").strip())
+        if number is None:
+            self.problem(
+                header, f"「{_shown(raw)}」を割合として読めません（100%なら 1 または 100%）。"
+            )
             return None
         if percent:
             number = number / 100
@@ -562,6 +573,22 @@ class _RowReader:
             for part in raw.replace("、", ",").replace("，", ",").split(",")
             if part.strip()
         ]
+
+
+def _decimal(text: str) -> Decimal | None:
+    """A finite number of at most _MAX_EXPONENT digits either side of the point, or None."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT:
+        return None
+    return number
+
+
+def _shown(text: str) -> str:
+    """Cell text as a message quotes it: short enough to read whatever the cell held."""
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _measure_key(row: _RowReader, measures: dict):
@@ -579,7 +606,7 @@ def _measure_key(row: _RowReader, measures: dict):
 def tables_to_document(tables: dict[str, list[dict[str, str]]]) -> dict:
     """Build a plan document from tables of {header: cell text} rows (row numbers as in the
     file). Raises WorkbookError listing every cell it could not read."""
-    problems: list[tuple[str, int, str, str]] = []
+    problems: ProblemList[tuple[str, int, str, str]] = ProblemList()
     rows = {name: [] for name in SHEETS_BY_NAME}
     for name, table in tables.items():
         sheet = SHEETS_BY_NAME[name]
@@ -820,13 +847,7 @@ def tables_to_document(tables: dict[str, list[dict[str, str]]]) -> dict:
             year["review_status"] = review
         measure["years"].append(year)
 
-    if problems:
-        raise WorkbookError(
-            "\n".join(
-                f"シート「{sheet}」{number}行目「{header}」: {message}"
-                for sheet, number, header, message in problems
-            )
-        )
+    _raise_problems(problems)
     return document
 
 
@@ -877,7 +898,9 @@ def _check_size(data: bytes) -> None:
 
 
 def _check_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse zip bombs from the directory alone, before anything is decompressed."""
+    """Refuse zip bombs from the directory alone, before anything is decompressed. The sizes
+    it declares bind: zipfile stops a member at its declared size (a CRC error if it lied)."""
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
     total = 0
     for member in archive.infolist():
         total += member.file_size
@@ -889,26 +912,139 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
             raise WorkbookError(
                 f"圧縮率が異常なファイルです（{member.filename}）。取り込みを中止しました。"
             )
-        if total > MAX_UNPACKED_BYTES:
-            raise WorkbookError("展開後のサイズが大きすぎるファイルです。取り込みを中止しました。")
+        if total > limit:
+            raise WorkbookError(
+                f"展開後のサイズが上限（{limit:,} バイト）を超えるファイルです。取り込みを中止しました。"
+            )
 
 
-def _rows_to_table(sheet: Sheet, rows) -> list[tuple[int, dict[str, str]]]:
+class _Reading:
+    """What reading one file has taken so far, all its sheets together: rows (empty ones
+    too, as they cost as much to stream) and cells, against the limits, and the cells that
+    could not be taken."""
+
+    def __init__(self, deadline: Deadline | None = None):
+        self.rows = 0
+        self.cells = 0
+        self.max_rows = settings.IMPORT_MAX_ROWS
+        self.max_cells = settings.IMPORT_MAX_CELLS
+        self.deadline = deadline
+        self.problems: ProblemList[tuple[str, int, str, str]] = ProblemList()
+
+    def count(self, sheet: Sheet, number: int, cells: int) -> None:
+        self.rows += 1
+        self.cells += cells
+        if self.rows > self.max_rows:
+            raise WorkbookError(
+                f"ファイル全体の行数が上限（{self.max_rows:,}行）を超えたため、"
+                f"シート「{sheet.name}」{number}行目で読むのをやめました（空の行も数えます）。"
+            )
+        if self.cells > self.max_cells:
+            raise WorkbookError(
+                f"ファイル全体のセルの数が上限（{self.max_cells:,}）を超えたため、"
+                f"シート「{sheet.name}」{number}行目で読むのをやめました。"
+            )
+        if self.deadline is not None:
+            self.deadline.check()
+
+    def raise_problems(self) -> None:
+        _raise_problems(self.problems)
+
+
+def _raise_problems(problems: ProblemList[tuple[str, int, str, str]]) -> None:
+    if problems:
+        raise WorkbookError(
+            [
+                f"シート「{sheet}」{number}行目「{header}」: {message}"
+                for sheet, number, header, message in problems
+            ],
+            problems.omitted,
+        )
+
+
+def _numbered(sheet: Sheet, rows: Iterable, reading: _Reading) -> Iterator[tuple[int, Any]]:
+    """The rows with their numbers, counted against the file's limits; a failure to read
+    one is named by its sheet and row."""
     iterator = iter(rows)
-    header_row = None
     number = 0
-    for cells in iterator:
+    while True:
         number += 1
+        try:
+            cells = next(iterator)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise WorkbookError(
+                f"シート「{sheet.name}」{number}行目: CSVとして読めません"
+                f"（1つのセルが長すぎるか、引用符が閉じていません）。"
+            ) from None
+        except UnicodeDecodeError:
+            raise WorkbookError(
+                f"シート「{sheet.name}」{number}行目: UTF-8ではありません。UTF-8で保存してください。"
+            ) from None
+        except Exception as error:  # openpyxl's XML parser and cell conversions raise many kinds
+            raise WorkbookError(
+                f"シート「{sheet.name}」を読めませんでした（{number}行目、{type(error).__name__}）。"
+            ) from None
+        reading.count(sheet, number, len(cells))
+        yield number, cells
+
+
+_ROW_TAGS = (b"<row ", b"<row>")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/")
+
+
+def _count_sheet_rows(archive: zipfile.ZipFile) -> None:
+    """Count the row and cell elements of every worksheet before openpyxl opens the file,
+    and refuse it at the limits.
+
+    openpyxl parses a whole sheet when it opens a workbook if the sheet does not declare its
+    size (<dimension>, which some tools leave out): a hostile file would cost that parse
+    before the first row reaches the streaming count. This scan reads the decompressed XML
+    as bytes, at the speed of zlib. Tags it does not recognise (a namespace prefix) are
+    simply not counted here; the streaming count still holds.
+    """
+    rows = cells = 0
+    for member in archive.infolist():
+        if not member.filename.startswith("xl/worksheets/"):
+            continue
+        with archive.open(member) as stream:
+            previous = b""
+            while chunk := stream.read(1024 * 1024):
+                # A tag cut by the chunk boundary is counted once, in the longer window.
+                rows += sum((previous[-4:] + chunk).count(tag) for tag in _ROW_TAGS)
+                cells += sum((previous[-2:] + chunk).count(tag) for tag in _CELL_TAGS)
+                previous = chunk
+                if rows > settings.IMPORT_MAX_ROWS:
+                    raise WorkbookError(
+                        f"ファイル全体の行数が上限（{settings.IMPORT_MAX_ROWS:,}行）を超えています"
+                        f"（シートを開く前に数えて、{rows:,}行まで数えたところで止めました）。"
+                    )
+                if cells > settings.IMPORT_MAX_CELLS:
+                    raise WorkbookError(
+                        f"ファイル全体のセルの数が上限（{settings.IMPORT_MAX_CELLS:,}）を超えています"
+                        f"（シートを開く前に数えて、{cells:,}まで数えたところで止めました）。"
+                    )
+
+
+def _rows_to_table(
+    sheet: Sheet, rows: Iterable, reading: _Reading
+) -> list[tuple[int, dict[str, str]]]:
+    """The sheet's data rows as {header: cell text}, after its header row. Cells that cannot
+    be stored (a NUL character, text beyond Excel's limit) are kept as problems."""
+    numbered = _numbered(sheet, rows, reading)
+    header_row, header_number = None, 0
+    for number, cells in numbered:
         values = [_cell_text(cell) for cell in cells]
         if any(values):
-            header_row = values
+            header_row, header_number = values, number
             break
     if header_row is None:
         return []
-    unknown = [h for h in header_row if h and h not in sheet.headers]
+    unknown = [_shown(h) for h in header_row if h and h not in sheet.headers]
     if unknown:
         raise WorkbookError(
-            f"シート「{sheet.name}」{number}行目: 見出し「{'」「'.join(unknown)}」はテンプレートにありません。"
+            f"シート「{sheet.name}」{header_number}行目: 見出し「{'」「'.join(unknown)}」はテンプレートにありません。"
         )
     missing = [h for h in sheet.headers if h not in header_row and h not in ("枝番",)]
     if missing and sheet.name != "計画":
@@ -916,20 +1052,43 @@ def _rows_to_table(sheet: Sheet, rows) -> list[tuple[int, dict[str, str]]]:
             f"シート「{sheet.name}」: 見出し「{'」「'.join(missing)}」がありません。"
         )
     table = []
-    for row_number, cells in enumerate(iterator, start=number + 1):
+    for row_number, cells in numbered:
         values = [_cell_text(cell) for cell in cells]
         if not any(values):
             continue
-        if len(table) >= MAX_ROWS_PER_SHEET:
-            raise WorkbookError(
-                f"シート「{sheet.name}」の行数が上限（{MAX_ROWS_PER_SHEET:,}行）を超えています。"
-            )
         padded = values + [""] * (len(header_row) - len(values))
-        table.append((row_number, {h: v for h, v in zip(header_row, padded, strict=False) if h}))
+        row = {}
+        for header, value in zip(header_row, padded, strict=False):
+            if header:
+                row[header] = _storable_cell(sheet, row_number, header, value, reading.problems)
+        table.append((row_number, row))
     return table
 
 
-def read_xlsx(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
+def _storable_cell(
+    sheet: Sheet, number: int, header: str, value: str, problems: ProblemList
+) -> str:
+    if "\x00" in value:
+        problems.append(
+            (sheet.name, number, header, "NUL文字（\\x00）を含むセルは取り込めません。")
+        )
+        return ""
+    if len(value) > MAX_CELL_CHARACTERS:
+        problems.append(
+            (
+                sheet.name,
+                number,
+                header,
+                f"{len(value):,}字あります。1つのセルは{MAX_CELL_CHARACTERS:,}字までです。",
+            )
+        )
+        return ""
+    return value
+
+
+def read_xlsx(
+    data: bytes, *, deadline: Deadline | None = None
+) -> dict[str, list[tuple[int, dict[str, str]]]]:
     _check_size(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -937,6 +1096,7 @@ def read_xlsx(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
         raise WorkbookError("Excelファイル（xlsx）として読めません。") from None
     with archive:
         _check_archive(archive)
+        _count_sheet_rows(archive)
     from openpyxl import load_workbook
 
     try:
@@ -951,15 +1111,25 @@ def read_xlsx(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
             raise WorkbookError(f"シート「{'」「'.join(unknown)}」はテンプレートにありません。")
         if "計画" not in workbook.sheetnames:
             raise WorkbookError("シート「計画」がありません。")
-        return {
-            name: _rows_to_table(SHEETS_BY_NAME[name], workbook[name].iter_rows(values_only=True))
-            for name in workbook.sheetnames
-        }
+        reading = _Reading(deadline)
+        tables = {}
+        for name in workbook.sheetnames:
+            worksheet = workbook[name]
+            # The size a sheet declares (<dimension ref="A1:XFD1048576">) would pad every
+            # row to it; each row is read as wide as its own cells instead.
+            worksheet.reset_dimensions()
+            tables[name] = _rows_to_table(
+                SHEETS_BY_NAME[name], worksheet.iter_rows(values_only=True), reading
+            )
     finally:
         workbook.close()
+    reading.raise_problems()
+    return tables
 
 
-def read_csv_zip(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
+def read_csv_zip(
+    data: bytes, *, deadline: Deadline | None = None
+) -> dict[str, list[tuple[int, dict[str, str]]]]:
     """A zip of CSV files named after the sheets (計画.csv, 取組.csv …), UTF-8 (BOM allowed)."""
     _check_size(data)
     try:
@@ -967,6 +1137,7 @@ def read_csv_zip(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
     except zipfile.BadZipFile:
         raise WorkbookError("CSVをまとめたzipファイルとして読めません。") from None
     tables = {}
+    reading = _Reading(deadline)
     with archive:
         _check_archive(archive)
         for member in archive.infolist():
@@ -974,16 +1145,16 @@ def read_csv_zip(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
                 continue
             name = member.filename.rsplit("/", 1)[-1].removesuffix(".csv")
             if name not in SHEETS_BY_NAME:
-                raise WorkbookError(f"「{member.filename}」はテンプレートの表ではありません。")
-            try:
-                text = archive.read(member).decode("utf-8-sig")
-            except UnicodeDecodeError:
                 raise WorkbookError(
-                    f"「{member.filename}」がUTF-8ではありません。UTF-8で保存してください。"
-                ) from None
-            tables[name] = _rows_to_table(SHEETS_BY_NAME[name], csv.reader(io.StringIO(text)))
+                    f"「{_shown(member.filename)}」はテンプレートの表ではありません。"
+                )
+            # Read as a stream: a member is decoded and split a row at a time.
+            with archive.open(member) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                tables[name] = _rows_to_table(SHEETS_BY_NAME[name], csv.reader(text), reading)
     if "計画" not in tables:
         raise WorkbookError("「計画.csv」がありません。")
+    reading.raise_problems()
     return tables
 
 
@@ -1005,9 +1176,12 @@ def write_xlsx(tables: dict[str, list[list[Any]]]) -> bytes:
         worksheet.append(sheet.headers)
         for cell in worksheet[1]:
             cell.font = bold
-        for row in tables.get(sheet.name, []):
+        for row_number, row in enumerate(tables.get(sheet.name, []), start=2):
             worksheet.append([_typed(value) for value in row])
-            for cell in worksheet[worksheet.max_row]:
+            # Cell by cell: worksheet.max_row and worksheet[n] scan every cell of the sheet,
+            # which made writing a 50,000-row plan take minutes.
+            cells = (worksheet.cell(row_number, column) for column in range(1, len(row) + 1))
+            for cell in cells:
                 if isinstance(cell.value, str):
                     # Never let a cell be taken for a formula, whatever it starts with.
                     cell.data_type = "s"
@@ -1074,6 +1248,9 @@ def template_markdown() -> str:
         "同じファイルをもう一度取り込んでも何も変わらず、直したファイルを取り込むと該当する行だけが更新されます。",
         "",
         "`=` `+` `-` `@` で始まる文字は、書き出し時に先頭へ `'` を付けて数式として扱われないようにしています（取り込み時に外します）。",
+        "",
+        f"1つのセルは{MAX_CELL_CHARACTERS:,}字まで（Excelの上限）で、NUL文字は使えません。"
+        "整数と割合の列（枝番・項目番号・指標番号・達成率の下限）は18桁までです。読めないセルはシート・行・列の名前とともに示され、そのファイルからは何も取り込みません。",
         "",
     ]
     for sheet in SHEETS:

@@ -257,8 +257,27 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reform@localhost")
 
-# An import file is refused above this size before it is parsed.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Limits of one plan file, whatever its format, so that an import is bounded in time and
+# memory. The largest real plan (benchmarks/import_rows.py --rows 50000) has 50,095 rows and
+# 432,735 cells, is 1.5 MB as xlsx (27 MB unpacked) and 12.6 MB as JSON; the figures are in
+# docs/performance.md.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 64 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)  # all sheets together, or JSON list items
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 1_000_000)
+IMPORT_MAX_PROBLEMS = env_int("IMPORT_MAX_PROBLEMS", 200)  # listed; the rest are counted
+# An upload waiting for confirmation in the admin is removed after this many hours
+# (measures/import_uploads.py, manage.py clean_import_uploads).
+IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("IMPORT_UPLOAD_MAX_AGE_HOURS", 24)
+# The admin's preview and import stop with a message before gunicorn would kill the worker.
+IMPORT_ADMIN_SECONDS = env_int("IMPORT_ADMIN_SECONDS", env_int("GUNICORN_TIMEOUT", 30) - 5)
+# The only files this site accepts are plan files: every upload stops being read past the
+# limit, while it streams (reform/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "reform.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             except PlanFileError as error:
                 raise CommandError(f"{path}: 読み込めませんでした。\n{error}") from error
             except PlanImportError as error:
-                lines = "\n".join(f"  - {issue}" for issue in error.issues)
+                # At most IMPORT_MAX_PROBLEMS lines, then how many more there were.
+                lines = "\n".join(f"  - {line}" for line in error.lines())
                 raise CommandError(f"{path}: 取り込めませんでした。\n{lines}") from error
             verb = "取り込み予定（書き込みなし）" if dry_run else "取り込みました"
             self.stdout.write(f"{path.name}: {summary.plan} を{verb}")
