@@ -418,11 +418,19 @@ class _Reader:
         if multiplier is None:
             self.problem(
                 location,
-                key,
+                _label(key),
                 f"金額の単位「{quantity.unit}」は円・千円・百万円などにしてください。",
             )
             return None
-        return int(quantity.value * multiplier)
+        yen = quantity.value * multiplier
+        if yen != yen.to_integral_value():
+            self.problem(
+                location,
+                _label(key),
+                f"金額 {_shown(raw)} には1円未満の端数があります。円単位で書いてください。",
+            )
+            return None
+        return int(yen)
 
     # -- the document ----------------------------------------------------------------------
 
@@ -567,7 +575,7 @@ class _Reader:
         if not isinstance(labels, list) or not 1 <= len(labels) <= 3:
             self.problem(location, "階層の名称", "体系の階層名は1～3個のリストで書いてください。")
             return None
-        labels = [clean_text(str(label)) for label in labels] + ["", "", ""]
+        labels = [_text_or_blank(label) for label in labels] + ["", "", ""]
         values = {
             "document_title": self.text(data, "document_title"),
             "framework_name": self.text(data, "framework_name"),
@@ -693,7 +701,7 @@ class _Reader:
             return existing
         statuses: dict[str, ImplementationStatus] = {}
         for order, raw in enumerate(scheme):
-            label = clean_text(str(raw.get("label", "") if isinstance(raw, dict) else raw))
+            label = _text_or_blank(raw.get("label") if isinstance(raw, dict) else raw)
             if not label:
                 continue
             status = self.sync(
@@ -1406,6 +1414,11 @@ def _paths_of(pillars) -> dict[tuple[str, ...], Pillar]:
         return path(by_id[pillar.parent_id]) + key if pillar.parent_id else key
 
     return {path(pillar): pillar for pillar in by_id.values()}
+
+
+def _text_or_blank(value: Any) -> str:
+    """A value as cleaned text; null is no text (never the word "None")."""
+    return "" if value is None else clean_text(str(value))
 
 
 def _key_part(value: Any) -> Any:

@@ -42,6 +42,31 @@ class ImportErrorTests(TestCase):
         document["measures"][0]["effects"][0]["actual_saving"] = "たくさん"
         self.assertRefused(document, "効果額", "実績 歳出削減（円）", "数値として読めません")
 
+    def test_an_amount_with_a_fraction_of_a_yen_is_refused_not_cut(self):
+        for amount in ("1.5", 1.5, "1.2345千円"):
+            with self.subTest(amount=amount):
+                document = small_document()
+                document["measures"][0]["effects"][0]["actual_saving"] = amount
+                self.assertRefused(document, "実績 歳出削減（円）", "1円未満の端数")
+        document = small_document()
+        document["measures"][0]["effects"][0]["actual_saving"] = "1.5千円"
+        plan = import_plan_document(document).plan
+        self.assertEqual(plan.measures.get(code="1").effects.get().actual_saving, 1500)
+
+    def test_an_amount_in_an_unknown_unit_names_the_column(self):
+        document = small_document()
+        document["measures"][0]["effects"][0]["actual_saving"] = "12ドル"
+        self.assertRefused(document, "の「実績 歳出削減（円）」: 金額の単位「ドル」")
+
+    def test_null_in_a_list_of_names_is_no_name_not_the_word_none(self):
+        document = small_document()
+        document["plan"]["status_scheme"] = ["実施", None, "検討"]
+        plan = import_plan_document(document).plan
+        self.assertEqual(list(plan.statuses.values_list("label", flat=True)), ["実施", "検討"])
+        document = small_document()
+        document["plan"]["level_labels"] = [None]
+        self.assertRefused(document, "第1階層の名称")
+
     def test_an_unreadable_year_is_refused(self):
         document = small_document()
         document["measures"][0]["targets"][0]["fiscal_year"] = "来年"
