@@ -53,8 +53,8 @@ def hostile_workbook(sheets: int = len(HOSTILE_SHEETS)) -> bytes:
     file: only the unpacked size bounds that."""
     from openpyxl import Workbook
 
+    from measures.plan_files.workbook import SHEETS_BY_NAME, document_to_tables
     from measures.tests.documents import small_document
-    from measures.workbook import SHEETS_BY_NAME, document_to_tables
 
     workbook = Workbook(write_only=True)
     plan_sheet = workbook.create_sheet("計画")
@@ -76,7 +76,7 @@ def legitimate_files() -> dict[str, bytes]:
     sys.path.insert(0, str(BASE_DIR / "benchmarks"))
     from import_rows import make_document
 
-    from measures.workbook import document_to_tables, write_xlsx
+    from measures.plan_files.workbook import document_to_tables, write_xlsx
 
     document = make_document(50_000)
     return {

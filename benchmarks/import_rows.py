@@ -149,10 +149,10 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from measures.importing import import_plan_document
     from measures.models import Plan
-    from measures.plan_files import read_plan_file
-    from measures.workbook import document_to_tables, write_csv_zip, write_xlsx
+    from measures.plan_files.formats import read_plan_file
+    from measures.plan_files.importing import import_plan_document
+    from measures.plan_files.workbook import document_to_tables, write_csv_zip, write_xlsx
 
     Plan.objects.filter(name="ベンチマーク計画").delete()
     document = make_document(args.rows)

@@ -6,16 +6,6 @@ from django.db.models import Count
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from measures import admin_plan_files, admin_publication
-from measures.admin_review import (
-    DepartmentFilter,
-    DisagreementFilter,
-    EvaluationReviewMixin,
-    GradeFilter,
-    PillarFilter,
-    ReportAdminMixin,
-    RoundAdminMixin,
-)
 from measures.fiscal_years import fiscal_year_short_label
 from measures.models import (
     CoCreationActor,
@@ -41,6 +31,17 @@ from measures.models import (
     StepYear,
     SustainableDevelopmentGoal,
     YearlyTarget,
+)
+from measures.plan_files import admin as plan_files_admin
+from measures.round import publish_admin
+from measures.round.review_admin import (
+    DepartmentFilter,
+    DisagreementFilter,
+    EvaluationReviewMixin,
+    GradeFilter,
+    PillarFilter,
+    ReportAdminMixin,
+    RoundAdminMixin,
 )
 from municipalities.admin_base import (
     ScopedAdmin,
@@ -161,17 +162,17 @@ class PlanAdmin(ScopedAdmin):
         return [
             path(
                 "import/",
-                wrap(partial(admin_plan_files.import_view, self)),
+                wrap(partial(plan_files_admin.import_view, self)),
                 name="measures_plan_import",
             ),
             path(
                 "import/template.xlsx",
-                wrap(partial(admin_plan_files.template_view, self)),
+                wrap(partial(plan_files_admin.template_view, self)),
                 name="measures_plan_import_template",
             ),
             path(
                 "<int:pk>/export/<str:file_format>/",
-                wrap(partial(admin_plan_files.export_view, self)),
+                wrap(partial(plan_files_admin.export_view, self)),
                 name="measures_plan_export",
             ),
             *super().get_urls(),
@@ -547,22 +548,22 @@ class ReportLayoutAdmin(ScopedAdmin):
         return [
             path(
                 "publish/",
-                wrap(partial(admin_publication.entry_list, self)),
+                wrap(partial(publish_admin.entry_list, self)),
                 name="measures_report_publication",
             ),
             path(
                 year,
-                wrap(partial(admin_publication.preview, self)),
+                wrap(partial(publish_admin.preview, self)),
                 name="measures_report_preview",
             ),
             path(
                 f"{year}report.pdf",
-                wrap(partial(admin_publication.preview_pdf, self)),
+                wrap(partial(publish_admin.preview_pdf, self)),
                 name="measures_report_preview_pdf",
             ),
             path(
                 f"{year}confirm/",
-                wrap(partial(admin_publication.confirm, self)),
+                wrap(partial(publish_admin.confirm, self)),
                 name="measures_report_confirm",
             ),
             *super().get_urls(),

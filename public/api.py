@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from measures.exporting import LICENCE, plan_document, plan_queryset
+from measures.plan_files.exporting import LICENCE, plan_document, plan_queryset
 from public import published
 from public.page_cache import cached_page, of_all, of_municipality_code, of_plan
 

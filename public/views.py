@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from measures.fiscal_years import fiscal_year_display
 from measures.models import IndicatorValue, Measure, Pillar, ReportFile
-from measures.plan_files import FORMATS, write_plan_file
+from measures.plan_files.formats import FORMATS, write_plan_file
 from public import published, statistics
 from public.charts import indicator_chart
 from public.filters import MeasureFilter

@@ -267,7 +267,7 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)  # all sheets together, or
 IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 1_000_000)
 IMPORT_MAX_PROBLEMS = env_int("IMPORT_MAX_PROBLEMS", 200)  # listed; the rest are counted
 # An upload waiting for confirmation in the admin is removed after this many hours
-# (measures/import_uploads.py, manage.py clean_import_uploads).
+# (measures/plan_files/uploads.py, manage.py clean_import_uploads).
 IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("IMPORT_UPLOAD_MAX_AGE_HOURS", 24)
 # The admin's preview and import stop with a message before gunicorn would kill the worker.
 IMPORT_ADMIN_SECONDS = env_int("IMPORT_ADMIN_SECONDS", env_int("GUNICORN_TIMEOUT", 30) - 5)

@@ -22,7 +22,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("staff/", include("measures.urls")),
+    path("staff/", include("measures.round.urls")),
     path("api/v1/", include(("public.urls_api", "api"))),
     path("", include("municipalities.urls")),
     path("", include("public.urls")),

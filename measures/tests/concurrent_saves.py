@@ -28,9 +28,9 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from measures import services
-    from measures.importing import import_plan_document
     from measures.models import Evaluation
+    from measures.plan_files.importing import import_plan_document
+    from measures.round import services
     from measures.tests.documents import small_document
     from municipalities.models import Membership
     from municipalities.services import create_staff_user

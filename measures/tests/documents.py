@@ -4,7 +4,7 @@ import copy
 import io
 import zipfile
 
-from measures.workbook import document_to_tables, write_xlsx
+from measures.plan_files.workbook import document_to_tables, write_xlsx
 
 SMALL_DOCUMENT = {
     "format": "reform-plan/1",

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from measures.importing import import_plan_document
 from measures.models import Measure, Plan
+from measures.plan_files.importing import import_plan_document
+from measures.plan_files.workbook import document_to_tables, write_xlsx
 from measures.tests.documents import small_document
-from measures.workbook import document_to_tables, write_xlsx
 from municipalities.tests.base import ActorsTestCase
 
 

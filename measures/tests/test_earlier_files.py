@@ -15,10 +15,10 @@ from django.core.cache import caches
 from django.test import TestCase
 from django.urls import reverse
 
-from measures.exporting import plan_document, plan_queryset
-from measures.importing import import_plan_document
 from measures.models import Plan, Report
-from measures.plan_files import read_plan_file
+from measures.plan_files.exporting import plan_document, plan_queryset
+from measures.plan_files.formats import read_plan_file
+from measures.plan_files.importing import import_plan_document
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 EARLIER = Path(__file__).parent / "earlier_files" / "2026-12"

@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from measures.exporting import plan_document, plan_queryset
-from measures.importing import import_plan_document
 from measures.models import EffectAmount, Evaluation, IndicatorValue
-from measures.services import EntryData, open_round, save_entry
+from measures.plan_files.exporting import plan_document, plan_queryset
+from measures.plan_files.importing import import_plan_document
+from measures.round.services import EntryData, open_round, save_entry
 from measures.tests.documents import small_document
 from measures.values import Quantity
 from municipalities.tests.base import ActorsTestCase

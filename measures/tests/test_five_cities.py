@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.test import TestCase
 
-from measures.importing import import_plan_document
 from measures.models import Evaluation, Indicator, IndicatorValue, Measure, Pillar, Plan
+from measures.plan_files.importing import import_plan_document
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 

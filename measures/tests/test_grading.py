@@ -8,9 +8,9 @@ from pathlib import Path
 from django.conf import settings
 from django.test import TestCase
 
-from measures.grading import grade_for_ratio, suggest_grade
-from measures.importing import import_plan_document
 from measures.models import Evaluation, Indicator, IndicatorValue
+from measures.plan_files.importing import import_plan_document
+from measures.round.grading import grade_for_ratio, suggest_grade
 from measures.tests.factories import (
     make_grades,
     make_indicator,

@@ -2,8 +2,8 @@
 
 from django.test import TestCase
 
-from measures.importing import PlanImportError, import_plan_document
 from measures.models import Evaluation, Measure, Plan
+from measures.plan_files.importing import PlanImportError, import_plan_document
 from measures.tests.documents import small_document
 from municipalities.models import Department, Municipality
 

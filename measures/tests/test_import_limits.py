@@ -21,12 +21,17 @@ from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
 from openpyxl import Workbook
 
-from measures.admin_plan_files import PlanUploadForm
-from measures.importing import PlanImportError, import_plan_document
 from measures.models import Plan
-from measures.plan_files import PlanFileError, read_plan_file
+from measures.plan_files.admin import PlanUploadForm
+from measures.plan_files.formats import PlanFileError, read_plan_file
+from measures.plan_files.importing import PlanImportError, import_plan_document
+from measures.plan_files.workbook import (
+    SHEETS_BY_NAME,
+    document_to_tables,
+    write_csv_zip,
+    write_xlsx,
+)
 from measures.tests.documents import small_document, xlsx_with_raw_text
-from measures.workbook import SHEETS_BY_NAME, document_to_tables, write_csv_zip, write_xlsx
 from municipalities.tests.base import ActorsTestCase
 from reform.uploads import SizeLimitedUploadHandler, upload_was_stopped
 

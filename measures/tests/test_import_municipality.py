@@ -10,10 +10,10 @@ municipality was renamed and its public address /m/<old slug>/ answered 404.
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from measures.importing import PlanImportError, import_plan_document
 from measures.models import Plan
+from measures.plan_files.importing import PlanImportError, import_plan_document
+from measures.plan_files.workbook import document_to_tables, write_xlsx
 from measures.tests.documents import small_document
-from measures.workbook import document_to_tables, write_xlsx
 from municipalities.models import Municipality
 from municipalities.tests.base import ActorsTestCase
 

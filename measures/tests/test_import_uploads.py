@@ -15,8 +15,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from measures.models import Plan
+from measures.plan_files.workbook import document_to_tables, write_xlsx
 from measures.tests.documents import small_document
-from measures.workbook import document_to_tables, write_xlsx
 from municipalities.tests.base import ActorsTestCase
 
 FOLDER = "django-import-export"

@@ -4,8 +4,8 @@ report page follows."""
 
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import ReportColumn, ReportLayout
+from measures.plan_files.importing import import_plan_document
 from measures.tests.documents import small_document
 from municipalities.tests.base import ActorsTestCase
 from public.tests.report_tables import read_table

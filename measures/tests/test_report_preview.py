@@ -8,9 +8,9 @@ from tempfile import TemporaryDirectory
 
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import Evaluation, Report
-from measures.services import reopen_year
+from measures.plan_files.importing import import_plan_document
+from measures.round.services import reopen_year
 from measures.tests.documents import small_document
 from municipalities.models import Municipality
 from municipalities.tests.base import ActorsTestCase

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures.models import Evaluation, Report
-from measures.services import EntryData, round_overview, save_entry, send_reminders
+from measures.round.services import EntryData, round_overview, save_entry, send_reminders
 from measures.tests.test_round import RoundTestCase
 from measures.values import parse_value
 from municipalities.models import Department

@@ -9,9 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import Evaluation, IndicatorValue, Report, Round, StepYear
-from measures.services import approve_entry, open_round, publish_year, reopen_year, return_entry
+from measures.plan_files.importing import import_plan_document
+from measures.round.services import (
+    approve_entry,
+    open_round,
+    publish_year,
+    reopen_year,
+    return_entry,
+)
 from municipalities.models import Department
 from municipalities.tests.base import ActorsTestCase, make_staff
 

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from measures.importing import import_plan_document
 from measures.models import Evaluation, IndicatorValue, SustainableDevelopmentGoal
-from measures.services import approve_entry, open_round, publish_year
+from measures.plan_files.importing import import_plan_document
+from measures.round.services import approve_entry, open_round, publish_year
 from measures.tests.documents import small_document
 from measures.tests.factories import (
     make_grades,

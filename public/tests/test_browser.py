@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import Measure, Plan
+from measures.plan_files.importing import import_plan_document
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -226,7 +226,7 @@ class AccessibilityTests(BrowserTestCase):
         from selenium.webdriver.common.by import By
 
         from measures.models import Evaluation
-        from measures.services import open_round
+        from measures.round.services import open_round
         from municipalities.models import Department, Membership
         from municipalities.services import create_staff_user
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from measures.models import EffectAmount, PeriodResult, PlanGoal, PlanGoalResult
-from measures.services import publish_year, reopen_year
+from measures.round.services import publish_year, reopen_year
 from measures.tests.factories import make_measure, make_pillar, make_plan, make_status
 from municipalities.tests.base import ActorsTestCase
 

@@ -8,9 +8,9 @@ import zipfile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from measures.importing import import_plan_document
 from measures.models import Evaluation, Measure
-from measures.services import EntryData, open_round, return_entry, save_entry
+from measures.plan_files.importing import import_plan_document
+from measures.round.services import EntryData, open_round, return_entry, save_entry
 from measures.tests.documents import small_document
 from measures.values import parse_value
 from municipalities.tests.base import ActorsTestCase, make_staff

@@ -10,8 +10,8 @@ from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import Measure
+from measures.plan_files.importing import import_plan_document
 from measures.tests.documents import small_document
 from municipalities.models import Municipality
 from municipalities.tests.base import make_department, make_municipality, make_staff

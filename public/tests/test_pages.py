@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import Measure, Plan
+from measures.plan_files.importing import import_plan_document
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 

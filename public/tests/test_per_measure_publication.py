@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from measures.exporting import plan_document, plan_queryset
-from measures.importing import PlanImportError, import_plan_document
 from measures.models import Evaluation, Report
-from measures.services import (
+from measures.plan_files.exporting import plan_document, plan_queryset
+from measures.plan_files.importing import PlanImportError, import_plan_document
+from measures.round.services import (
     EntryData,
     open_round,
     publish_year,

@@ -20,7 +20,7 @@ from measures.models import (
     Step,
     StepYear,
 )
-from measures.services import record_publication
+from measures.round.services import record_publication
 from measures.tests.factories import make_grades, make_plan, make_status
 from municipalities.tests.base import make_department, make_municipality
 from public.page_cache import page_cache

@@ -5,7 +5,7 @@ cards without sideways scrolling."""
 from django.urls import reverse
 
 from measures.models import Plan
-from measures.services import record_publication
+from measures.round.services import record_publication
 from public.reports.presets import apply_own_presets
 from public.tests.test_browser import AXE, BrowserTestCase
 
@@ -70,7 +70,7 @@ class ReportPresetBrowserTests(BrowserTestCase):
     def test_the_preview_and_confirmation_pages_have_no_wcag_violation(self):
         from selenium.webdriver.common.by import By
 
-        from measures.services import reopen_year
+        from measures.round.services import reopen_year
         from municipalities.models import Department, Membership
         from municipalities.services import create_staff_user
 

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import Evaluation, Measure, Plan, Report, ReportFile
-from measures.services import publish_year, reopen_year
+from measures.plan_files.importing import import_plan_document
+from measures.round.services import publish_year, reopen_year
 from municipalities.tests.base import make_staff
 from public.reports.pdf import unavailable, write_files
 from public.reports.presets import apply_own_presets

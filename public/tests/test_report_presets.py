@@ -9,9 +9,9 @@ from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import Plan
-from measures.services import record_publication
+from measures.plan_files.importing import import_plan_document
+from measures.round.services import record_publication
 from public.reports.presets import apply_own_presets
 from public.tests.report_tables import column_headings, read_table, row_of
 

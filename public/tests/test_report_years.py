@@ -4,7 +4,7 @@ column naming a year shows that year's value."""
 from django.test import TestCase
 from django.urls import reverse
 
-from measures.importing import import_plan_document
+from measures.plan_files.importing import import_plan_document
 from measures.tests.documents import small_document
 from public.tests.report_tables import column_headings, read_table, row_of
 

@@ -26,9 +26,9 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import TestCase
 from django.urls import reverse
 
-from measures.importing import import_plan_document
 from measures.models import CoCreationActor, Evaluation, Plan, Step
-from measures.services import EntryData, open_round, save_entry
+from measures.plan_files.importing import import_plan_document
+from measures.round.services import EntryData, open_round, save_entry
 from measures.tests.documents import small_document
 from measures.values import parse_value
 from municipalities.models import Department, Municipality

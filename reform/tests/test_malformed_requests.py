@@ -16,8 +16,8 @@ from django.conf import settings
 from django.test import TestCase, override_settings
 from django.urls import URLResolver, reverse
 
-from measures.importing import import_plan_document
 from measures.models import Pillar, ReportFile
+from measures.plan_files.importing import import_plan_document
 from measures.tests.documents import small_document
 
 NUL = "\x00"

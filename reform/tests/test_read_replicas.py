@@ -64,7 +64,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 call_command("migrate", verbosity=0)
-from measures.importing import import_plan_document
+from measures.plan_files.importing import import_plan_document
 from measures.tests.documents import small_document
 
 plan = import_plan_document(small_document(), publish=True).plan

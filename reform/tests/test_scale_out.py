@@ -63,7 +63,7 @@ class RedisCacheTests(TestCase):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from measures.importing import import_plan_document
+        from measures.plan_files.importing import import_plan_document
         from measures.tests.documents import small_document
 
         plan = import_plan_document(small_document(), publish=True).plan
@@ -85,8 +85,8 @@ class FileStorageTests(TestCase):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         from measures.models import Plan
+        from measures.plan_files.workbook import document_to_tables, write_xlsx
         from measures.tests.documents import small_document
-        from measures.workbook import document_to_tables, write_xlsx
         from municipalities.tests.base import make_municipality, make_staff
 
         city = make_municipality(slug="nishinomiya")

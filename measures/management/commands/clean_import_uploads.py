@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from measures import import_uploads
+from measures.plan_files import uploads as import_uploads
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from measures.models import Plan
-from measures.plan_files import FORMATS, write_plan_file
+from measures.plan_files.formats import FORMATS, write_plan_file
 
 
 class Command(BaseCommand):

@@ -13,7 +13,6 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from measures.exporting import plan_document, plan_queryset
 from measures.models import (
     EffectAmount,
     Evaluation,
@@ -28,6 +27,7 @@ from measures.models import (
     Step,
     StepYear,
 )
+from measures.plan_files.exporting import plan_document, plan_queryset
 from municipalities.codes import check_digit
 from municipalities.models import PREFECTURES, Department, Municipality
 

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.importing import PlanImportError, import_plan_document
-from measures.plan_files import PlanFileError, read_plan_file
+from measures.plan_files.formats import PlanFileError, read_plan_file
+from measures.plan_files.importing import PlanImportError, import_plan_document
 
 
 class Command(BaseCommand):

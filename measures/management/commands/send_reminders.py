@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from measures.models import Round
-from measures.services import send_reminders
+from measures.round.services import send_reminders
 
 
 class Command(BaseCommand):

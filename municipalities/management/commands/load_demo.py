@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from measures.fiscal_years import fiscal_year_display
-from measures.importing import PlanImportError, import_plan_document
 from measures.models import Evaluation, MeasureDepartment, Plan
-from measures.services import open_round
+from measures.plan_files.importing import PlanImportError, import_plan_document
+from measures.round.services import open_round
 from municipalities.models import Membership, Municipality
 from municipalities.services import create_staff_user
 from public.reports.presets import apply_own_presets

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from measures import services
 from measures.fiscal_years import fiscal_year_display
 from measures.models import Evaluation, Grade, MeasureDepartment, Pillar, Round
+from measures.round import services
 from municipalities.admin_base import OfferedValuesFilter
 from municipalities.models import Department
 from municipalities.scoping import scope_queryset
@@ -89,7 +89,7 @@ class DisagreementFilter(OfferedValuesFilter):
 
 class EvaluationReviewForm(forms.ModelForm):
     """The review of an entry. Its review status is not a field: it changes only through the
-    review actions (approve, return, publish in measures.services), which record who and
+    review actions (approve, return, publish in measures.round.services), which record who and
     when; the measure and year are fixed once the entry exists (see get_readonly_fields)."""
 
     class Meta:

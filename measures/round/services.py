@@ -14,8 +14,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from measures.exporting import plan_document, plan_queryset
-from measures.grading import suggest_grade
 from measures.models import (
     EffectAmount,
     Evaluation,
@@ -31,7 +29,9 @@ from measures.models import (
     Step,
     StepYear,
 )
+from measures.plan_files.exporting import plan_document, plan_queryset
 from measures.publication import report_years
+from measures.round.grading import suggest_grade
 from measures.values import Quantity
 from municipalities import content_version
 

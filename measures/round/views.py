@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from measures.fiscal_years import fiscal_year_display
-from measures.forms import EntryForm
 from measures.models import Evaluation, Indicator, IndicatorValue, Measure, Round, Step
-from measures.services import EditConflict, EntryLocked, round_for, save_entry
+from measures.round.forms import EntryForm
+from measures.round.services import EditConflict, EntryLocked, round_for, save_entry
 
 
 def _membership(request: HttpRequest):

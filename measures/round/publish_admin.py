@@ -17,9 +17,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from measures import services
 from measures.fiscal_years import fiscal_year_display
 from measures.models import Evaluation, Plan, Report
+from measures.round import services
 from municipalities.scoping import scope_queryset
 
 PREVIEW_NOTE = "（公表前の確認）"

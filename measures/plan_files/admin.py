@@ -2,7 +2,7 @@
 export of one plan as xlsx, CSV (zip) or JSON.
 
 The uploaded file waits between preview and confirmation in the default file storage
-(measures/import_uploads.py), so any app server can finish the import; confirming or
+(measures/plan_files/uploads.py), so any app server can finish the import; confirming or
 cancelling removes it, and files left waiting are removed after IMPORT_UPLOAD_MAX_AGE_HOURS.
 
 An upload is never read past IMPORT_MAX_BYTES: reform.uploads stops it while it streams and
@@ -21,12 +21,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from measures import import_uploads
-from measures.import_limits import admin_deadline
-from measures.importing import PlanImportError, import_plan_document
 from measures.models import Plan
-from measures.plan_files import FORMATS, PlanFileError, read_plan_file, write_plan_file
-from measures.workbook import empty_template
+from measures.plan_files import uploads as import_uploads
+from measures.plan_files.formats import FORMATS, PlanFileError, read_plan_file, write_plan_file
+from measures.plan_files.importing import PlanImportError, import_plan_document
+from measures.plan_files.limits import admin_deadline
+from measures.plan_files.workbook import empty_template
 from municipalities.scoping import scope_queryset
 from reform.uploads import upload_was_stopped
 

@@ -1,7 +1,7 @@
 """Plan files in and out: JSON, xlsx (the import template) and a zip of CSV tables.
 
 Reading picks the format from the file name and returns a plan document for
-measures.importing; writing turns a plan into bytes with a content type and a file name.
+measures.plan_files.importing; writing turns a plan into bytes with a content type and a file name.
 """
 
 import json
@@ -11,10 +11,10 @@ from typing import Any
 
 from django.conf import settings
 
-from measures.exporting import plan_document, plan_queryset
-from measures.import_limits import Deadline, OutOfTime, ProblemReport
 from measures.models import Plan
-from measures.workbook import (
+from measures.plan_files.exporting import plan_document, plan_queryset
+from measures.plan_files.limits import Deadline, OutOfTime, ProblemReport
+from measures.plan_files.workbook import (
     WorkbookError,
     document_to_tables,
     read_csv_zip,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.fiscal_years import fiscal_year_label
 from measures.models import Evaluation, Indicator, IndicatorValue
-from measures.services import EntryData
+from measures.round.services import EntryData
 from measures.values import YEN_MULTIPLIERS, Quantity, parse_value
 
 # What the database keeps of an indicator value; a number beyond it would fail to save or be

@@ -29,9 +29,6 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from measures.document_shape import shape_problems
-from measures.exporting import FORMAT
-from measures.import_limits import Deadline, OutOfTime, ProblemList, ProblemReport, clipped
 from measures.models import (
     FISCAL_YEAR_VALIDATORS,
     CoCreationActor,
@@ -52,6 +49,9 @@ from measures.models import (
     SustainableDevelopmentGoal,
     YearlyTarget,
 )
+from measures.plan_files.exporting import FORMAT
+from measures.plan_files.limits import Deadline, OutOfTime, ProblemList, ProblemReport, clipped
+from measures.plan_files.shape import shape_problems
 from measures.text_cleaning import clean_text
 from measures.values import YEN_MULTIPLIERS, Quantity, parse_value
 from municipalities import content_version
@@ -1527,7 +1527,7 @@ def import_plan_document(
         if publish and plan is not None:
             # Results a city has already published get their published report revision,
             # as if published here; importing the same file again adds none.
-            from measures.services import record_publication
+            from measures.round.services import record_publication
 
             for _report in record_publication(plan=plan, by=_request_user()):
                 summary.count("created", Report)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import views
+from measures.round import views
 
 app_name = "measures"
 
