@@ -53,7 +53,8 @@ def hostile_workbook(sheets: int = len(HOSTILE_SHEETS)) -> bytes:
     file: only the unpacked size bounds that."""
     from openpyxl import Workbook
 
-    from measures.plan_files.workbook import SHEETS_BY_NAME, document_to_tables
+    from measures.plan_files.workbook.template import SHEETS_BY_NAME
+    from measures.plan_files.workbook.writing import document_to_tables
     from measures.tests.documents import small_document
 
     workbook = Workbook(write_only=True)
@@ -76,7 +77,8 @@ def legitimate_files() -> dict[str, bytes]:
     sys.path.insert(0, str(BASE_DIR / "benchmarks"))
     from import_rows import make_document
 
-    from measures.plan_files.workbook import document_to_tables, write_xlsx
+    from measures.plan_files.workbook.files import write_xlsx
+    from measures.plan_files.workbook.writing import document_to_tables
 
     document = make_document(50_000)
     return {

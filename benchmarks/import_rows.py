@@ -152,7 +152,8 @@ def main() -> None:
     from measures.models import Plan
     from measures.plan_files.formats import read_plan_file
     from measures.plan_files.importing import import_plan_document
-    from measures.plan_files.workbook import document_to_tables, write_csv_zip, write_xlsx
+    from measures.plan_files.workbook.files import write_csv_zip, write_xlsx
+    from measures.plan_files.workbook.writing import document_to_tables
 
     Plan.objects.filter(name="ベンチマーク計画").delete()
     document = make_document(args.rows)

@@ -26,7 +26,7 @@ from measures.plan_files import uploads as import_uploads
 from measures.plan_files.formats import FORMATS, PlanFileError, read_plan_file, write_plan_file
 from measures.plan_files.importing import PlanImportError, import_plan_document
 from measures.plan_files.limits import admin_deadline
-from measures.plan_files.workbook import empty_template
+from measures.plan_files.workbook.files import empty_template
 from municipalities.scoping import scope_queryset
 from reform.uploads import upload_was_stopped
 

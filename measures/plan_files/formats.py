@@ -14,15 +14,15 @@ from django.conf import settings
 from measures.models import Plan
 from measures.plan_files.exporting import plan_document, plan_queryset
 from measures.plan_files.limits import Deadline, OutOfTime, ProblemReport
-from measures.plan_files.workbook import (
+from measures.plan_files.workbook.files import (
     WorkbookError,
-    document_to_tables,
     read_csv_zip,
     read_xlsx,
-    tables_to_document,
     write_csv_zip,
     write_xlsx,
 )
+from measures.plan_files.workbook.reading import tables_to_document
+from measures.plan_files.workbook.writing import document_to_tables
 
 FORMATS = ("xlsx", "csv", "json")
 CONTENT_TYPES = {

@@ -13,6 +13,9 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 
+# Excel's own limit for one cell; longer text cannot have come from a spreadsheet.
+MAX_CELL_CHARACTERS = 32_767
+
 Problem = TypeVar("Problem")
 
 

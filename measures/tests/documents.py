@@ -4,7 +4,8 @@ import copy
 import io
 import zipfile
 
-from measures.plan_files.workbook import document_to_tables, write_xlsx
+from measures.plan_files.workbook.files import write_xlsx
+from measures.plan_files.workbook.writing import document_to_tables
 
 SMALL_DOCUMENT = {
     "format": "reform-plan/1",

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from measures.models import Measure, Plan
 from measures.plan_files.importing import import_plan_document
-from measures.plan_files.workbook import document_to_tables, write_xlsx
+from measures.plan_files.workbook.files import write_xlsx
+from measures.plan_files.workbook.writing import document_to_tables
 from measures.tests.documents import small_document
 from municipalities.tests.base import ActorsTestCase
 

@@ -23,7 +23,8 @@ from openpyxl import load_workbook
 from measures.models import CoCreationActor, Plan
 from measures.plan_files.formats import PlanFileError, read_plan_file
 from measures.plan_files.importing import PlanImportError, import_plan_document
-from measures.plan_files.workbook import document_to_tables, write_csv_zip, write_xlsx
+from measures.plan_files.workbook.files import write_csv_zip, write_xlsx
+from measures.plan_files.workbook.writing import document_to_tables
 from measures.tests.documents import every_key_document, small_document, xlsx_with_raw_text
 from municipalities.models import Department, Municipality
 from municipalities.tests.base import ActorsTestCase

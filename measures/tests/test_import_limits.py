@@ -25,12 +25,9 @@ from measures.models import Plan
 from measures.plan_files.admin import PlanUploadForm
 from measures.plan_files.formats import PlanFileError, read_plan_file
 from measures.plan_files.importing import PlanImportError, import_plan_document
-from measures.plan_files.workbook import (
-    SHEETS_BY_NAME,
-    document_to_tables,
-    write_csv_zip,
-    write_xlsx,
-)
+from measures.plan_files.workbook.files import write_csv_zip, write_xlsx
+from measures.plan_files.workbook.template import SHEETS_BY_NAME
+from measures.plan_files.workbook.writing import document_to_tables
 from measures.tests.documents import small_document, xlsx_with_raw_text
 from municipalities.tests.base import ActorsTestCase
 from reform.uploads import SizeLimitedUploadHandler, upload_was_stopped

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from measures.models import Plan
 from measures.plan_files.importing import PlanImportError, import_plan_document
-from measures.plan_files.workbook import document_to_tables, write_xlsx
+from measures.plan_files.workbook.files import write_xlsx
+from measures.plan_files.workbook.writing import document_to_tables
 from measures.tests.documents import small_document
 from municipalities.models import Municipality
 from municipalities.tests.base import ActorsTestCase

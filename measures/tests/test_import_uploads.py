@@ -15,7 +15,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from measures.models import Plan
-from measures.plan_files.workbook import document_to_tables, write_xlsx
+from measures.plan_files.workbook.files import write_xlsx
+from measures.plan_files.workbook.writing import document_to_tables
 from measures.tests.documents import small_document
 from municipalities.tests.base import ActorsTestCase
 

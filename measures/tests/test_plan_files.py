@@ -14,7 +14,9 @@ from measures.models import Measure, Plan, Report
 from measures.plan_files.exporting import plan_document, plan_queryset
 from measures.plan_files.formats import PlanFileError, read_plan_file, write_plan_file
 from measures.plan_files.importing import PlanImportError, import_plan_document
-from measures.plan_files.workbook import SHEETS, document_to_tables, empty_template, write_xlsx
+from measures.plan_files.workbook.files import empty_template, write_xlsx
+from measures.plan_files.workbook.template import SHEETS
+from measures.plan_files.workbook.writing import document_to_tables
 from measures.tests.documents import small_document
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -232,7 +234,7 @@ class HostileFileTests(TestCase):
 
 class TemplateDocumentationTests(TestCase):
     def test_the_documented_layout_matches_the_template(self):
-        from measures.plan_files.workbook import template_markdown
+        from measures.plan_files.workbook.template import template_markdown
 
         documented = (Path(settings.BASE_DIR) / "docs" / "import-template.md").read_text(
             encoding="utf-8"

@@ -85,7 +85,8 @@ class FileStorageTests(TestCase):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         from measures.models import Plan
-        from measures.plan_files.workbook import document_to_tables, write_xlsx
+        from measures.plan_files.workbook.files import write_xlsx
+        from measures.plan_files.workbook.writing import document_to_tables
         from measures.tests.documents import small_document
         from municipalities.tests.base import make_municipality, make_staff
 

@@ -1,0 +1,414 @@
+"""The template's tables back into a plan document, one reader per sheet, every cell it
+cannot read named by sheet, row and column.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from measures.fiscal_years import parse_fiscal_year
+from measures.plan_files.limits import ProblemList, clipped
+from measures.plan_files.workbook.files import raise_problems, shown
+from measures.plan_files.workbook.template import (
+    CHILD_SHEETS,
+    DIRECTION_WORDS,
+    PLAN_FIELDS,
+    REVIEW_WORDS,
+    ROLE_WORDS,
+    SHEETS_BY_NAME,
+    Sheet,
+)
+
+# Numbers are bounded before they are turned into integers: int(Decimal("1e999999999"))
+# would compute a billion digits.
+_MAX_EXPONENT = 18
+
+
+class _RowReader:
+    """Turns one table row into typed values, collecting problems with sheet, row and column."""
+
+    def __init__(self, sheet: Sheet, number: int, cells: dict[str, str], problems: list):
+        self.sheet = sheet
+        self.number = number
+        self.cells = cells
+        self.problems = problems
+
+    @property
+    def source(self) -> dict:
+        return {"sheet": self.sheet.name, "row": self.number}
+
+    def problem(self, header: str, message: str) -> None:
+        self.problems.append((self.sheet.name, self.number, header, clipped(message)))
+
+    def text(self, header: str) -> str:
+        return self.cells.get(header, "")
+
+    def integer(self, header: str, default: int | None = None) -> int | None:
+        raw = self.text(header)
+        if raw == "":
+            return default
+        number = bounded_decimal(raw.replace(",", ""))
+        if number is None:
+            self.problem(header, f"「{shown(raw)}」を整数として読めません。")
+            return None
+        return int(number)
+
+    def year(self, header: str) -> int | None:
+        raw = self.text(header)
+        if raw == "":
+            return None
+        try:
+            return parse_fiscal_year(raw)
+        except ValueError:
+            self.problem(header, f"「{raw}」を年度として読めません（例: 2020、R2、令和2年度）。")
+            return None
+
+    def flag(self, header: str) -> bool:
+        raw = self.text(header)
+        if raw in ("", "×", "x", "X", "いいえ", "0", "FALSE", "False", "false"):
+            return False
+        if raw in ("○", "〇", "◎", "●", "はい", "1", "TRUE", "True", "true", "✓"):
+            return True
+        self.problem(header, f"「{raw}」は ○ か空欄にしてください。")
+        return False
+
+    def word(self, header: str, words: dict[str, str], default: str = "") -> str | None:
+        raw = self.text(header)
+        if raw == "":
+            return default
+        reverse = {label: key for key, label in words.items()}
+        if raw in reverse:
+            return reverse[raw]
+        if raw in words:
+            return raw
+        choices = "・".join(words.values())
+        self.problem(header, f"「{raw}」は {choices} のいずれかにしてください。")
+        return None
+
+    def ratio(self, header: str) -> str | None:
+        raw = self.text(header)
+        if raw == "":
+            return None
+        percent = raw.endswith(("%", "％"))
+        number = bounded_decimal(raw.rstrip("%％").strip())
+        if number is None:
+            self.problem(
+                header, f"「{shown(raw)}」を割合として読めません（100%なら 1 または 100%）。"
+            )
+            return None
+        if percent:
+            number = number / 100
+        return f"{number.normalize():f}"
+
+    def items(self, header: str) -> list[str]:
+        raw = self.text(header)
+        return [
+            part.strip()
+            for part in raw.replace("、", ",").replace("，", ",").split(",")
+            if part.strip()
+        ]
+
+
+def bounded_decimal(text: str) -> Decimal | None:
+    """A finite number of at most _MAX_EXPONENT digits either side of the point, or None."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT:
+        return None
+    return number
+
+
+def _measure_key(row: _RowReader, measures: dict):
+    code = row.text("取組番号")
+    sub_number = row.integer("枝番", 1)
+    if not code:
+        row.problem("取組番号", "取組番号がありません。")
+        return None
+    measure = measures.get((code, sub_number))
+    if measure is None:
+        row.problem("取組番号", f"取組 {code}（枝番 {sub_number}）は「取組」シートにありません。")
+    return measure
+
+
+def tables_to_document(tables: dict[str, list[dict[str, str]]]) -> dict:
+    """Build a plan document from tables of {header: cell text} rows (row numbers as in the
+    file). Raises WorkbookError listing every cell it could not read."""
+    problems: ProblemList[tuple[str, int, str, str]] = ProblemList()
+    rows = {name: [] for name in SHEETS_BY_NAME}
+    for name, table in tables.items():
+        sheet = SHEETS_BY_NAME[name]
+        rows[name] = [_RowReader(sheet, number, cells, problems) for number, cells in table]
+
+    fields = {row.text("項目"): row for row in rows["計画"]}
+    known = {column.header for column in PLAN_FIELDS}
+    for header, row in fields.items():
+        if header and header not in known:
+            row.problem("項目", f"「{header}」という項目はありません。")
+    plan_values: dict[str, Any] = {}
+    for column in PLAN_FIELDS:
+        row = fields.get(column.header)
+        raw = row.text("値") if row else ""
+        if column.kind == "year" and raw:
+            try:
+                plan_values[column.key] = parse_fiscal_year(raw)
+            except ValueError:
+                row.problem("値", f"{column.header}「{raw}」を年度として読めません。")
+        else:
+            plan_values[column.key] = raw
+    labels = [plan_values[f"plan.level_labels.{i}"] for i in range(3)]
+    document: dict[str, Any] = {
+        "format": "reform-plan/1",
+        "municipality": {
+            key.split(".")[1]: value
+            for key, value in plan_values.items()
+            if key.startswith("municipality.")
+        },
+        "plan": {
+            key.split(".", 1)[1]: value
+            for key, value in plan_values.items()
+            if key.startswith("plan.") and not key.startswith("plan.level_labels")
+        },
+    }
+    document["plan"]["level_labels"] = [label for label in labels if label]
+    document["departments"] = [
+        {"name": row.text("名称"), "_source": row.source}
+        for row in rows["部署"]
+        if row.text("名称")
+    ]
+    document["plan"]["sections"] = [
+        {"heading": row.text("見出し"), "body": row.text("本文"), "_source": row.source}
+        for row in rows["前文"]
+    ]
+    document["plan"]["grade_scheme"] = [
+        {
+            "code": row.text("記号"),
+            "label": row.text("名称"),
+            "definition": row.text("基準"),
+            "min_ratio": row.ratio("達成率の下限"),
+            "rated": row.text("評価済みとして数える") == "" or row.flag("評価済みとして数える"),
+            "_source": row.source,
+        }
+        for row in rows["評価区分"]
+    ]
+    document["plan"]["status_scheme"] = [
+        row.text("名称") for row in rows["実施状況"] if row.text("名称")
+    ]
+    document["pillars"] = _pillars_from_rows(rows["体系"])
+    # Plan-level lists only from the sheets the file has (a missing sheet changes nothing).
+    for sheet_name, (owner, key) in {
+        "前文": ("plan", "sections"),
+        "評価区分": ("plan", "grade_scheme"),
+        "実施状況": ("plan", "status_scheme"),
+        "体系": (None, "pillars"),
+    }.items():
+        if sheet_name not in tables:
+            (document[owner] if owner else document).pop(key)
+
+    measures: dict[tuple[str, int], dict] = {}
+    document["measures"] = []
+    for row in rows["取組"]:
+        measure = {
+            "code": row.text("番号"),
+            "sub_number": row.integer("枝番", 1),
+            "mark": row.text("項目記号"),
+            "pillar": [
+                part
+                for part in (
+                    row.text("第1階層の番号"),
+                    row.text("第2階層の番号"),
+                    row.text("第3階層の番号"),
+                )
+                if part
+            ],
+            "title": row.text("名称"),
+            "status": row.text("新規・継続"),
+            "citywide": row.flag("市全体での取組み（◎）"),
+            "sdgs": [],
+            "current_situation": row.text("現状と課題"),
+            "goal": row.text("目標"),
+            "content": row.text("取組内容"),
+            "future_direction": row.text("今後の取組方向"),
+            "related_plans": row.text("関連計画"),
+            "comprehensive_plan_position": row.text("総合計画での位置付け"),
+            "co_creation": {"actors": row.items("協創の担い手"), "text": row.text("協創の内容")},
+            "notes": row.text("注記"),
+            "_source": row.source,
+        }
+        # Only the sheets the file has: a sheet left out leaves those rows as they are.
+        for sheet_name, key in CHILD_SHEETS.items():
+            if sheet_name in tables:
+                measure[key] = []
+        if "SDGs" not in row.cells:
+            del measure["sdgs"]
+        if "協創の担い手" not in row.cells:
+            del measure["co_creation"]["actors"]
+        for item in row.items("SDGs"):
+            try:
+                measure["sdgs"].append(int(item))
+            except ValueError:
+                row.problem("SDGs", f"「{item}」はSDGsの目標番号（1～17）ではありません。")
+        document["measures"].append(measure)
+        measures.setdefault((measure["code"], measure["sub_number"]), measure)
+
+    for row in rows["担当課"]:
+        measure = _measure_key(row, measures)
+        role = row.word("役割", ROLE_WORDS, "lead")
+        if measure is not None and role is not None:
+            measure["departments"].append(
+                {
+                    "name": row.text("部署"),
+                    "role": role,
+                    "primary": row.flag("主たる担当（●）"),
+                    "_source": row.source,
+                }
+            )
+    for row in rows["年次計画"]:
+        measure = _measure_key(row, measures)
+        number = row.integer("項目番号")
+        if measure is None or number is None:
+            if number is None and measure is not None:
+                row.problem("項目番号", "項目番号がありません。")
+            continue
+        steps = measure["steps"]
+        while len(steps) < number:
+            steps.append({"title": "", "department": "", "years": [], "_source": row.source})
+        step = steps[number - 1]
+        step["title"] = step["title"] or row.text("内容")
+        step["department"] = step["department"] or row.text("担当課")
+        year = row.year("年度")
+        if year is not None:
+            step["years"].append(
+                {
+                    "fiscal_year": year,
+                    "planned": row.text("計画"),
+                    "actual": row.text("実績"),
+                    "progress": row.text("取組状況"),
+                    "next": row.text("今後の取組・課題"),
+                    "_source": row.source,
+                }
+            )
+    for row in rows["年度目標"]:
+        measure = _measure_key(row, measures)
+        if measure is not None:
+            measure["targets"].append(
+                {
+                    "fiscal_year": row.year("年度"),
+                    "status": row.text("実施状況"),
+                    "goal": row.text("年度目標"),
+                    "_source": row.source,
+                }
+            )
+    indicators: dict[tuple[str, int, int], dict] = {}
+    for row in rows["指標"]:
+        measure = _measure_key(row, measures)
+        number = row.integer("指標番号", len(measure["indicators"]) + 1 if measure else 1)
+        direction = row.word("方向", DIRECTION_WORDS, "increase")
+        if measure is None or number is None or direction is None:
+            continue
+        baseline = row.text("現状値")
+        indicator = {
+            "name": row.text("指標名"),
+            "unit": row.text("単位"),
+            "direction": direction,
+            "not_settable": row.flag("指標の設定困難"),
+            "description": row.text("説明"),
+            "baseline": {
+                "value": baseline or None,
+                "fiscal_year": row.year("現状値の年度"),
+                "label": row.text("現状値の時点"),
+            }
+            if baseline
+            else None,
+            "years": [],
+            "_source": row.source,
+        }
+        measure["indicators"].append(indicator)
+        indicators[(measure["code"], measure["sub_number"], number)] = indicator
+    for row in rows["指標の値"]:
+        measure = _measure_key(row, measures)
+        number = row.integer("指標番号")
+        if measure is None or number is None:
+            continue
+        indicator = indicators.get((measure["code"], measure["sub_number"], number))
+        if indicator is None:
+            row.problem("指標番号", f"指標番号 {number} は「指標」シートにありません。")
+            continue
+        year = {"fiscal_year": row.year("年度"), "_source": row.source}
+        if row.text("目標値"):
+            year["target"] = row.text("目標値")
+        if row.text("実績値"):
+            year["actual"] = row.text("実績値")
+        indicator["years"].append(year)
+    for row in rows["効果額"]:
+        measure = _measure_key(row, measures)
+        if measure is not None:
+            measure["effects"].append(
+                {
+                    "fiscal_year": row.year("年度"),
+                    "planned_revenue": row.text("計画 歳入増（円）") or None,
+                    "planned_saving": row.text("計画 歳出削減（円）") or None,
+                    "actual_revenue": row.text("実績 歳入増（円）") or None,
+                    "actual_saving": row.text("実績 歳出削減（円）") or None,
+                    "note": row.text("備考"),
+                    "_source": row.source,
+                }
+            )
+    for row in rows["年度評価"]:
+        measure = _measure_key(row, measures)
+        review = row.word("審査状況", REVIEW_WORDS, "")
+        if measure is None or review is None:
+            continue
+        year = {
+            "fiscal_year": row.year("年度"),
+            "plan": row.text("計画内容（Plan）"),
+            "do": row.text("取組状況（Do）"),
+            "check": row.text("評価（Check）"),
+            "action": row.text("見直し・改善（Action）"),
+            "status": row.text("実施状況"),
+            "proposed_grade": row.text("担当課の評価案"),
+            "grade": row.text("評価"),
+            "override_reason": row.text("算出値と異なる理由"),
+            "_source": row.source,
+        }
+        if review:
+            year["review_status"] = review
+        measure["years"].append(year)
+
+    raise_problems(problems)
+    return document
+
+
+def _pillars_from_rows(rows: list[_RowReader]) -> list[dict]:
+    roots: list[dict] = []
+    nodes: dict[tuple[str, ...], dict] = {}
+    for row in rows:
+        path = tuple(
+            part
+            for part in (
+                row.text("第1階層の番号"),
+                row.text("第2階層の番号"),
+                row.text("第3階層の番号"),
+            )
+            if part
+        )
+        if not path:
+            row.problem("第1階層の番号", "番号（または名称）がありません。")
+            continue
+        code = path[-1] if path[-1] != row.text("名称") else ""
+        node = {
+            "code": code,
+            "title": row.text("名称"),
+            "aim": row.text("目指す方向"),
+            "children": [],
+            "_source": row.source,
+        }
+        parent = nodes.get(path[:-1]) if len(path) > 1 else None
+        if len(path) > 1 and parent is None:
+            row.problem(
+                "第1階層の番号", f"上位の項目 {' > '.join(path[:-1])} が先の行にありません。"
+            )
+            continue
+        (parent["children"] if parent else roots).append(node)
+        nodes[path] = node
+    return roots

@@ -1,0 +1,293 @@
+"""The import template's sheets and columns, and its reference (docs/import-template.md).
+
+Each sheet is one flat table with Japanese headers; rows refer to each other by natural keys
+(a measure by 番号 and 枝番, an indicator by its number within the measure). The reader, the
+writer and the documentation all follow SHEETS, so they cannot drift apart.
+"""
+
+from dataclasses import dataclass
+
+from measures.plan_files.limits import MAX_CELL_CHARACTERS
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    kind: str = "text"  # text | int | year | bool | yen | ratio | list | value
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    description: str
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+
+MEASURE_KEY = (Column("取組番号", "measure", "text"), Column("枝番", "sub_number", "int"))
+
+
+CHILD_SHEETS = {
+    "担当課": "departments",
+    "年次計画": "steps",
+    "年度目標": "targets",
+    "指標": "indicators",
+    "効果額": "effects",
+    "年度評価": "years",
+}
+
+
+PLAN_FIELDS = (
+    Column("地方公共団体コード", "municipality.code"),
+    Column("自治体名", "municipality.name"),
+    Column("自治体名よみがな", "municipality.kana"),
+    Column("都道府県", "municipality.prefecture"),
+    Column("URL名", "municipality.slug"),
+    Column("計画名", "plan.name"),
+    Column("公表資料の表題", "plan.document_title"),
+    Column("大綱・基本方針", "plan.framework_name"),
+    Column("大綱の開始年度", "plan.framework_first_fiscal_year", "year"),
+    Column("大綱の終了年度", "plan.framework_last_fiscal_year", "year"),
+    Column("計画の開始年度", "plan.first_fiscal_year", "year"),
+    Column("計画の終了年度", "plan.last_fiscal_year", "year"),
+    Column("版", "plan.revision_label"),
+    Column("改訂日", "plan.revision_date"),
+    Column("公表日", "plan.published_on"),
+    Column("目指す姿", "plan.vision"),
+    Column("改革の視点", "plan.viewpoints"),
+    Column("第1階層の名称", "plan.level_labels.0"),
+    Column("第2階層の名称", "plan.level_labels.1"),
+    Column("第3階層の名称", "plan.level_labels.2"),
+    Column("取組の名称", "plan.measure_label"),
+    Column("目標の名称", "plan.goal_label"),
+    Column("所管部署", "plan.reform_office"),
+    Column("評価区分の注記", "plan.grade_note"),
+)
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "計画",
+        (Column("項目", "field"), Column("値", "value")),
+        "計画と自治体の情報。1行に1項目（項目名は変えないでください）。",
+    ),
+    Sheet(
+        "部署",
+        (Column("名称", "name"),),
+        "計画で使う部署（担当課・関係課）。ここにない部署名は取り込めません（登録済みの部署は省略可）。",
+    ),
+    Sheet(
+        "前文",
+        (Column("見出し", "heading"), Column("本文", "body")),
+        "計画の趣旨・期間・推進体制など、冒頭の文章。記載順に1行ずつ。",
+    ),
+    Sheet(
+        "評価区分",
+        (
+            Column("記号", "code"),
+            Column("名称", "label"),
+            Column("基準", "definition"),
+            Column("達成率の下限", "min_ratio", "ratio"),
+            Column("評価済みとして数える", "rated", "bool"),
+        ),
+        "良い順に1行ずつ。達成率の下限は100%なら1または100%。定性的な区分は空欄。",
+    ),
+    Sheet(
+        "実施状況",
+        (Column("名称", "label"),),
+        "年度目標・年度評価で使う実施状況の区分（実施、検討など）。",
+    ),
+    Sheet(
+        "体系",
+        (
+            Column("第1階層の番号", "path.0"),
+            Column("第2階層の番号", "path.1"),
+            Column("第3階層の番号", "path.2"),
+            Column("名称", "title"),
+            Column("目指す方向", "aim"),
+        ),
+        "柱・項目を上から順に。下位の項目は上位の番号を左の列に書きます。番号がない項目は名称を番号の代わりに使います。",
+    ),
+    Sheet(
+        "取組",
+        (
+            Column("番号", "code"),
+            Column("枝番", "sub_number", "int"),
+            Column("項目記号", "mark"),
+            Column("第1階層の番号", "pillar.0"),
+            Column("第2階層の番号", "pillar.1"),
+            Column("第3階層の番号", "pillar.2"),
+            Column("名称", "title"),
+            Column("新規・継続", "status"),
+            Column("市全体での取組み（◎）", "citywide", "bool"),
+            Column("SDGs", "sdgs", "list"),
+            Column("現状と課題", "current_situation"),
+            Column("目標", "goal"),
+            Column("取組内容", "content"),
+            Column("今後の取組方向", "future_direction"),
+            Column("関連計画", "related_plans"),
+            Column("総合計画での位置付け", "comprehensive_plan_position"),
+            Column("協創の担い手", "co_creation.actors", "list"),
+            Column("協創の内容", "co_creation.text"),
+            Column("注記", "notes"),
+        ),
+        "取組1件に1行。番号は計画内で一意（同じ番号の行が複数あるときは枝番 1, 2, …）。",
+    ),
+    Sheet(
+        "担当課",
+        (
+            *MEASURE_KEY,
+            Column("部署", "name"),
+            Column("役割", "role"),
+            Column("主たる担当（●）", "primary", "bool"),
+        ),
+        "取組の担当課・関係課。役割は「担当課」か「関係課」。",
+    ),
+    Sheet(
+        "年次計画",
+        (
+            *MEASURE_KEY,
+            Column("項目番号", "step", "int"),
+            Column("内容", "title"),
+            Column("担当課", "department"),
+            Column("年度", "fiscal_year", "year"),
+            Column("計画", "planned"),
+            Column("実績", "actual"),
+            Column("取組状況", "progress"),
+            Column("今後の取組・課題", "next"),
+        ),
+        "年次計画の項目ごと・年度ごとに1行。項目番号は取組の中で1, 2, …。「→」は前年度から継続。",
+    ),
+    Sheet(
+        "年度目標",
+        (
+            *MEASURE_KEY,
+            Column("年度", "fiscal_year", "year"),
+            Column("実施状況", "status"),
+            Column("年度目標", "goal"),
+        ),
+        "取組ごと・年度ごとの目標。",
+    ),
+    Sheet(
+        "指標",
+        (
+            *MEASURE_KEY,
+            Column("指標番号", "indicator", "int"),
+            Column("指標名", "name"),
+            Column("単位", "unit"),
+            Column("方向", "direction"),
+            Column("指標の設定困難", "not_settable", "bool"),
+            Column("説明", "description"),
+            Column("現状値", "baseline", "value"),
+            Column("現状値の年度", "baseline_fiscal_year", "year"),
+            Column("現状値の時点", "baseline_label"),
+        ),
+        "方向は「増やす」「減らす」「文章」。値は資料の記載どおり（982百万円、見直し・反映）。",
+    ),
+    Sheet(
+        "指標の値",
+        (
+            *MEASURE_KEY,
+            Column("指標番号", "indicator", "int"),
+            Column("年度", "fiscal_year", "year"),
+            Column("目標値", "target", "value"),
+            Column("実績値", "actual", "value"),
+        ),
+        "指標ごと・年度ごとの目標値と実績値。",
+    ),
+    Sheet(
+        "効果額",
+        (
+            *MEASURE_KEY,
+            Column("年度", "fiscal_year", "year"),
+            Column("計画 歳入増（円）", "planned_revenue", "yen"),
+            Column("計画 歳出削減（円）", "planned_saving", "yen"),
+            Column("実績 歳入増（円）", "actual_revenue", "yen"),
+            Column("実績 歳出削減（円）", "actual_saving", "yen"),
+            Column("備考", "note"),
+        ),
+        "効果額は円単位の整数（「164,687千円」のように単位付きでも可）。",
+    ),
+    Sheet(
+        "年度評価",
+        (
+            *MEASURE_KEY,
+            Column("年度", "fiscal_year", "year"),
+            Column("計画内容（Plan）", "plan"),
+            Column("取組状況（Do）", "do"),
+            Column("評価（Check）", "check"),
+            Column("見直し・改善（Action）", "action"),
+            Column("実施状況", "status"),
+            Column("担当課の評価案", "proposed_grade"),
+            Column("評価", "grade"),
+            Column("算出値と異なる理由", "override_reason"),
+            Column("審査状況", "review_status"),
+        ),
+        "取組ごと・年度ごとの実績と評価。評価は評価区分の記号。",
+    ),
+)
+
+
+SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+
+
+ROLE_WORDS = {"lead": "担当課", "related": "関係課"}
+
+
+DIRECTION_WORDS = {"increase": "増やす", "decrease": "減らす", "milestone": "文章"}
+
+
+REVIEW_WORDS = {
+    "not_started": "未着手",
+    "draft": "入力中",
+    "submitted": "提出済み",
+    "returned": "差戻し",
+    "approved": "承認済み",
+    "published": "公表済み",
+}
+
+
+_KIND_NOTES = {
+    "int": "整数",
+    "year": "年度（2020、R2、令和2年度）",
+    "bool": "○ または空欄",
+    "yen": "円（整数。千円などの単位付きも可）",
+    "ratio": "割合（1.00 または 100%）",
+    "list": "カンマ区切り",
+    "value": "値（資料の記載どおり）",
+    "text": "文字",
+}
+
+
+def template_markdown() -> str:
+    """docs/import-template.md, generated from SHEETS so that it cannot drift."""
+    lines = [
+        "# 取り込み用テンプレート（xlsx / CSV）",
+        "",
+        "<!-- Generated by measures.plan_files.workbook.template_markdown(); a test keeps it in step. -->",
+        "",
+        "計画の構成と各年度の実績を、下のシート（CSVの場合はシート名.csv をまとめたzip）で表します。"
+        "1行目が見出し、2行目からがデータです。シートの順番は自由で、使わないシートは省略できます（「計画」は必須）。"
+        "取組は「番号」と「枝番」で、指標は取組の中の「指標番号」で、年次計画の項目は「項目番号」で他のシートから参照します。"
+        "同じファイルをもう一度取り込んでも何も変わらず、直したファイルを取り込むと該当する行だけが更新されます。",
+        "",
+        "`=` `+` `-` `@` で始まる文字は、書き出し時に先頭へ `'` を付けて数式として扱われないようにしています（取り込み時に外します）。",
+        "",
+        f"1つのセルは{MAX_CELL_CHARACTERS:,}字まで（Excelの上限）で、NUL文字は使えません。"
+        "整数と割合の列（枝番・項目番号・指標番号・達成率の下限）は18桁までです。読めないセルはシート・行・列の名前とともに示され、そのファイルからは何も取り込みません。",
+        "",
+    ]
+    for sheet in SHEETS:
+        lines += [f"## {sheet.name}", "", sheet.description, ""]
+        if sheet.name == "計画":
+            lines += ["| 項目 | 種類 |", "|---|---|"]
+            lines += [f"| {c.header} | {_KIND_NOTES[c.kind]} |" for c in PLAN_FIELDS]
+        else:
+            lines += ["| 列 | 種類 |", "|---|---|"]
+            lines += [f"| {c.header} | {_KIND_NOTES[c.kind]} |" for c in sheet.columns]
+        lines.append("")
+    return "\n".join(lines)
