@@ -1032,7 +1032,8 @@ class EffectAmount(models.Model):
     class Meta:
         verbose_name = _("効果額")
         verbose_name_plural = _("効果額")
-        ordering = ["measure_id", "fiscal_year", "basis"]
+        # A year's single-year figure before its cumulative one (single_year > cumulative).
+        ordering = ["measure_id", "fiscal_year", "-basis"]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "fiscal_year", "basis"], name="effect_year_basis_once"

@@ -112,3 +112,54 @@ def format_yen_in_thousands(yen: int | None) -> str:
         return ""
     thousands = (Decimal(yen) / 1000).quantize(Decimal(1))
     return format_number(thousands, "千円")
+
+
+# Units a plan-level goal is measured in (主要目標): money, people, area, counts.
+GOAL_UNITS = frozenset(
+    {
+        *YEN_MULTIPLIERS,
+        "人",
+        "名",
+        "平方メートル",
+        "㎡",
+        "m2",
+        "m²",
+        "%",
+        "件",
+        "施設",
+        "校",
+        "園",
+        "箇所",
+        "か所",
+        "ヶ所",
+        "事業",
+        "団体",
+        "回",
+        "時間",
+        "日",
+        "台",
+        "戸",
+        "棟",
+        "世帯",
+        "課",
+        "ha",
+        "km",
+        "t",
+    }
+)
+# Words that say which way a goal goes, written after its number: 12人削減, 3施設減.
+_GOAL_DIRECTION = re.compile(r"(削減|縮減|減少|減|増加|増|以上|以下|程度)$")
+
+
+def parse_goal_value(raw: str) -> tuple[Quantity, bool]:
+    """A goal's target or result as written, with its number and unit, and whether the unit
+    is one a goal is known to use: "12人削減" → 12 人; "延床面積 12,000平方メートル" →
+    12000 平方メートル; "1,500百万円" → 1500 百万円. The text is always kept."""
+    text = raw.strip()
+    normalized = unicodedata.normalize("NFKC", text)
+    bare = _GOAL_DIRECTION.sub("", normalized).strip()
+    quantity = parse_value(bare)
+    if quantity.value is None:
+        return Quantity(None, "", text), False
+    unit = quantity.unit
+    return Quantity(quantity.value, unit, text), unit == "" or unit in GOAL_UNITS

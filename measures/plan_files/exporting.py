@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from measures.models import (
     Evaluation,
@@ -15,6 +16,9 @@ from measures.models import (
     MeasureDepartment,
     Pillar,
     Plan,
+    PlanGoal,
+    PlanGoalResult,
+    Report,
     Step,
 )
 from measures.publication import report_years, result_shown
@@ -64,8 +68,23 @@ def plan_queryset():
         "statuses",
         "pillars",
         Prefetch(
+            "goals",
+            queryset=PlanGoal.objects.order_by("order", "pk").prefetch_related(
+                Prefetch("results", queryset=PlanGoalResult.objects.order_by("fiscal_year"))
+            ),
+        ),
+        Prefetch(
+            "reports",
+            queryset=Report.objects.filter(revision=1)
+            .order_by("fiscal_year")
+            .only("plan_id", "fiscal_year", "revision", "published_at"),
+            to_attr="first_revisions",
+        ),
+        Prefetch(
             "measures",
-            queryset=Measure.objects.order_by("order", "pk").prefetch_related(
+            queryset=Measure.objects.order_by("order", "pk")
+            .select_related("merged_into", "period_result")
+            .prefetch_related(
                 Prefetch(
                     "department_links",
                     queryset=MeasureDepartment.objects.select_related("department"),
@@ -113,7 +132,7 @@ def plan_document(
     measures = [
         _measure(measure, paths, grades, statuses, visible) for measure in plan.measures.all()
     ]
-    return {
+    document = {
         "format": FORMAT,
         "licence": LICENCE,
         "municipality": {
@@ -156,11 +175,28 @@ def plan_document(
             ],
             "grade_note": plan.grade_note,
             "status_scheme": [status.label for status in plan.statuses.all()],
+            "share_decimal_places": plan.share_decimal_places,
+            "count_note": plan.count_note,
+            "saving_mark": plan.saving_mark,
+            "effect_unit": plan.effect_unit,
+            "goals": [_goal(goal, visible) for goal in plan.goals.all()],
         },
         "departments": [{"name": name} for name in _department_names(plan, measures)],
         "pillars": tree,
         "measures": measures,
     }
+    if not published_only:
+        # When each year was first published: for the office's own files, which bring the
+        # dates back on import. A published revision's content leaves it out, as it would
+        # otherwise change with every later year's publication.
+        document["plan"]["publications"] = [
+            {
+                "fiscal_year": report.fiscal_year,
+                "published_on": timezone.localdate(report.published_at).isoformat(),
+            }
+            for report in plan.first_revisions
+        ]
+    return document
 
 
 def _department_names(plan: Plan, measures: list[dict]) -> list[str]:
@@ -236,6 +272,17 @@ def _measure(measure: Measure, paths, grades, statuses, visible: _Visible | None
             "text": measure.co_creation_text,
         },
         "notes": measure.notes,
+        "first_fiscal_year": measure.first_fiscal_year,
+        "last_fiscal_year": measure.last_fiscal_year,
+        "ending": measure.get_ending_display() if measure.ending else "",
+        "merged_into": {
+            "code": measure.merged_into.code,
+            "sub_number": measure.merged_into.sub_number,
+        }
+        if measure.merged_into
+        else None,
+        "ending_note": measure.ending_note,
+        "period_result": _period_result(measure, grades, statuses, visible),
         "indicators": [_indicator(indicator, shown) for indicator in measure.indicators.all()],
         "steps": [
             {
@@ -270,6 +317,7 @@ def _measure(measure: Measure, paths, grades, statuses, visible: _Visible | None
                 "actual_revenue": effect.actual_revenue if shown(effect.fiscal_year) else None,
                 "actual_saving": effect.actual_saving if shown(effect.fiscal_year) else None,
                 "note": effect.note,
+                "basis": effect.basis,
             }
             for effect in measure.effects.all()
         ],
@@ -297,6 +345,47 @@ def _measure(measure: Measure, paths, grades, statuses, visible: _Visible | None
     }
 
 
+def _goal(goal: PlanGoal, visible: _Visible | None) -> dict:
+    """A plan-level goal; with `visible`, the results of years with a published report."""
+    years = [
+        result
+        for result in goal.results.all()
+        if visible is None
+        or result.fiscal_year < visible.first_year
+        or result.fiscal_year in visible.reported
+    ]
+    return {
+        "name": goal.name,
+        "target": _quantity(goal.target_value, goal.target_unit, goal.target_text),
+        "note": goal.note,
+        "years": [
+            {
+                "fiscal_year": result.fiscal_year,
+                "result": _quantity(result.value, result.unit, result.text),
+                "cumulative": _number(result.cumulative),
+            }
+            for result in years
+        ],
+    }
+
+
+def _quantity(value: Decimal | None, unit: str, text: str) -> dict | None:
+    if value is None and not text:
+        return None
+    return {"value": _number(value), "unit": unit, "text": text}
+
+
+def _period_result(measure: Measure, grades, statuses, visible: _Visible | None) -> dict | None:
+    result = getattr(measure, "period_result", None)
+    if result is None or (visible is not None and result.published_at is None):
+        return None
+    return {
+        "grade": grades.get(result.grade_id, ""),
+        "status": statuses.get(result.status_id, ""),
+        "summary": result.summary,
+    }
+
+
 def _indicator(indicator: Indicator, shown=lambda year: True) -> dict:
     baseline = None
     by_year: dict[int, dict] = {}
@@ -317,6 +406,7 @@ def _indicator(indicator: Indicator, shown=lambda year: True) -> dict:
         "direction": indicator.direction,
         "not_settable": indicator.not_settable,
         "description": indicator.description,
+        "basis": indicator.basis,
         "baseline": baseline,
         "years": [by_year[year] for year in sorted(by_year)],
     }

@@ -93,7 +93,13 @@ MEASURE = Record(
             "related_plans",
             "comprehensive_plan_position",
             "notes",
+            "first_fiscal_year",
+            "last_fiscal_year",
+            "ending",
+            "ending_note",
         ),
+        "merged_into": Record(_values("code", "sub_number")),
+        "period_result": Record(_values("grade", "status", "summary")),
         "pillar": ListOf(VALUE),
         "sdgs": ListOf(VALUE),
         "co_creation": Record({"actors": ListOf(VALUE), "text": VALUE}),
@@ -101,7 +107,7 @@ MEASURE = Record(
         "indicators": ListOf(
             Record(
                 {
-                    **_values("name", "unit", "direction", "not_settable", "description"),
+                    **_values("name", "unit", "direction", "not_settable", "description", "basis"),
                     "baseline": BASELINE,
                     "years": ListOf(
                         Record({"fiscal_year": VALUE, "target": QUANTITY, "actual": QUANTITY})
@@ -131,6 +137,7 @@ MEASURE = Record(
                     "actual_revenue",
                     "actual_saving",
                     "note",
+                    "basis",
                 )
             )
         ),
@@ -177,7 +184,30 @@ DOCUMENT = Record(
                     "goal_label",
                     "reform_office",
                     "grade_note",
+                    "share_decimal_places",
+                    "count_note",
+                    "saving_mark",
+                    "effect_unit",
                 ),
+                "goals": ListOf(
+                    Record(
+                        {
+                            "name": VALUE,
+                            "target": QUANTITY,
+                            "note": VALUE,
+                            "years": ListOf(
+                                Record(
+                                    {
+                                        "fiscal_year": VALUE,
+                                        "result": QUANTITY,
+                                        "cumulative": QUANTITY,
+                                    }
+                                )
+                            ),
+                        }
+                    )
+                ),
+                "publications": ListOf(Record(_values("fiscal_year", "published_on"))),
                 "sections": ListOf(Record(_values("heading", "body"))),
                 "level_labels": ListOf(VALUE),
                 "grade_scheme": ListOf(

@@ -1,7 +1,7 @@
 """Report layouts as plain values: read from a plan's ReportLayout rows, or the two
 built-in layouts a plan without its own gets (一覧表 and PDCA表)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from measures.models import Plan, ReportColumn, ReportLayout
 
@@ -89,6 +89,47 @@ PDCA = LayoutSpec(
     ],
 )
 BUILT_IN = [SUMMARY, PDCA]
+
+
+def fitted(layout: LayoutSpec, document: dict) -> LayoutSpec:
+    """A built-in layout fitted to what the plan uses (read from the revision's content):
+    grades, statuses, effect amounts and plan-level goals each appear only where the plan
+    has them, so a plan reported in statuses prints no empty 評価 column. A plan's own
+    layouts are printed as the office arranged them."""
+    if layout.key not in {spec.key for spec in BUILT_IN}:
+        return layout
+    plan = document.get("plan", {})
+    measures = document.get("measures", [])
+    uses = {
+        "grades": bool(plan.get("grade_scheme")),
+        # A status scheme may serve only the yearly targets: statuses count where results
+        # carry them.
+        "statuses": any(
+            year.get("status") for measure in measures for year in measure.get("years", [])
+        ),
+        "effects": any(measure.get("effects") for measure in measures),
+        "goals": bool(plan.get("goals")),
+    }
+    columns = []
+    for column in layout.columns:
+        if column.field != Field.GRADE:
+            columns.append(column)
+            continue
+        if uses["effects"] and layout.key == SUMMARY.key and column.group:
+            columns.append(ColumnSpec(Field.EFFECT, "{R}効果額"))
+        if uses["statuses"]:
+            group = "実施状況" if column.group else ""
+            columns.append(ColumnSpec(Field.STATUS, column.heading, group, column.year))
+        if uses["grades"] or not uses["statuses"]:
+            columns.append(column)
+    wanted = {
+        ReportLayout.Section.GRADE_COUNTS: uses["grades"],
+        ReportLayout.Section.STATUS_COUNTS: uses["statuses"],
+        ReportLayout.Section.EFFECTS: uses["effects"],
+        ReportLayout.Section.GOALS: uses["goals"],
+    }
+    sections = [section for section in wanted if wanted[section]] if layout.sections else []
+    return replace(layout, columns=columns, sections=sections)
 
 
 def layouts_of(plan: Plan) -> list[LayoutSpec]:

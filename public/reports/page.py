@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from measures.fiscal_years import fiscal_year_display, fiscal_year_label
 from public.reports.content import as_of
-from public.reports.layouts import LayoutSpec
+from public.reports.layouts import LayoutSpec, fitted
 from public.reports.summary import summary_sections
 from public.reports.table import Table, build_table, with_years
 
@@ -51,6 +51,7 @@ def report_context(report, layout: LayoutSpec, previous=None) -> dict:
     `previous` is the revision it corrects, to mark what changed."""
     year = report.fiscal_year
     document = as_of(report.content, year)
+    layout = fitted(layout, document)
     plan = document["plan"]
     table = build_table(document, layout, year)
     if previous is not None:

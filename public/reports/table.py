@@ -643,9 +643,9 @@ def build_table(document: dict, layout: LayoutSpec, year: int) -> Table:
     last_path: tuple[str, ...] = ()
     previous_levels: dict[int, str] = {}
     for measure in document.get("measures", []):
-        first = measure.get("first_fiscal_year")
-        if first is not None and first > year:
-            continue  # added in a later year: not part of this year's report
+        first, last = measure.get("first_fiscal_year"), measure.get("last_fiscal_year")
+        if (first is not None and first > year) or (last is not None and last < year):
+            continue  # added later, or ended (merged) before: not part of this year's report
         path = tuple(measure.get("pillar") or [])
         root = path[:1]
         if not groups or root != last_path[:1]:

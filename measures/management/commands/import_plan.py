@@ -45,3 +45,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{path.name}: {summary.plan} を{verb}")
             for line in summary.lines():
                 self.stdout.write(f"  {line}")
+            for warning in summary.warnings:
+                self.stdout.write(f"  注意: {warning}")

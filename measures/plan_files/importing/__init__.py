@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import transaction
 
-from measures.models import Plan, Report
+from measures.models import EffectAmount, Plan, PlanGoalResult, Report
 from measures.plan_files.exporting import FORMAT
 from measures.plan_files.importing.base import ReaderBase, request_user
 from measures.plan_files.importing.effects import EffectPart
@@ -82,6 +82,18 @@ class _Reader(
         return plan
 
 
+def _office_years(plan: Plan) -> set[int]:
+    """Years of the plan with figures that need no entry: effect results and goal results
+    (a plan measured only in 効果額 publishes them)."""
+    effects = (
+        EffectAmount.objects.filter(measure__plan=plan)
+        .exclude(actual_revenue=None, actual_saving=None)
+        .values_list("fiscal_year", flat=True)
+    )
+    goals = PlanGoalResult.objects.filter(goal__plan=plan).values_list("fiscal_year", flat=True)
+    return {year for year in (*effects, *goals) if plan.contains_fiscal_year(year)}
+
+
 @contextmanager
 def _stopped_when_out_of_time() -> Iterator[None]:
     """A deadline passed: the transaction inside has rolled back; report it as a problem."""
@@ -132,7 +144,12 @@ def import_plan_document(
             # as if published here; importing the same file again adds none.
             from measures.round.services import record_publication
 
-            for _report in record_publication(plan=plan, by=request_user()):
+            for _report in record_publication(
+                plan=plan,
+                by=request_user(),
+                years=_office_years(plan) | set(reader.publication_dates),
+                dates=reader.publication_dates,
+            ):
                 summary.count("created", Report)
         if dry_run:
             transaction.set_rollback(True)

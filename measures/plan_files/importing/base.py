@@ -25,6 +25,7 @@ from measures.models import (
     IndicatorValue,
     Measure,
     MeasureDepartment,
+    PeriodResult,
     Pillar,
     Plan,
     PlanSection,
@@ -178,10 +179,15 @@ class ExistingRows:
                 ),
             ),
             "effects": grouped_rows(
-                EffectAmount.objects.filter(**by_measure), "measure_id", "fiscal_year"
+                EffectAmount.objects.filter(**by_measure),
+                "measure_id",
+                lambda e: (e.fiscal_year, e.basis),
             ),
             "evaluations": grouped_rows(
                 Evaluation.objects.filter(**by_measure), "measure_id", "fiscal_year"
+            ),
+            "period_results": grouped_rows(
+                PeriodResult.objects.filter(**by_measure), "measure_id", lambda r: None
             ),
         }
         self.sdgs = related_sets(
@@ -316,6 +322,18 @@ class ReaderBase:
         self.seen: set[tuple] = set()
         self.pending: dict[type[models.Model], list[models.Model]] = {}
         self.now = timezone.now()
+        # The city's own publication date of each year (the document's publications).
+        self.publication_dates: dict[int, datetime.date] = {}
+        self.plan_last_year: int | None = None
+
+    def published_at_of(self, fiscal_year: int | None) -> datetime.datetime:
+        """When a year was published: the city's date where the document gives one."""
+        date = self.publication_dates.get(fiscal_year)
+        if date is None:
+            return self.now
+        return datetime.datetime.combine(
+            date, datetime.time(), tzinfo=timezone.get_current_timezone()
+        )
 
     @staticmethod
     def where(data: Any, fallback: str) -> str:

@@ -4,6 +4,7 @@
 from typing import Any
 
 from measures.models import (
+    Basis,
     Indicator,
     IndicatorValue,
 )
@@ -12,7 +13,7 @@ from measures.text_cleaning import clean_text
 
 
 class IndicatorPart:
-    """A measure's indicators and their baseline, targets and actuals (sheets 指標 and"""
+    """Reads a measure's indicators and their values."""
 
     def read_indicators(self, measure, indicators: list, location: str) -> list[tuple]:
         existing = self.existing.children("indicators", measure)
@@ -30,17 +31,29 @@ class IndicatorPart:
                     f"{direction!r} は increase・decrease・milestone のいずれかにしてください。",
                 )
                 continue
+            values = {
+                "name": name,
+                "unit": self.text(data, "unit"),
+                "direction": direction,
+                "not_settable": bool(data.get("not_settable")),
+                "description": self.text(data, "description"),
+            }
+            if "basis" in data:
+                words = {label: value for value, label in Basis.choices}
+                basis = self.text(data, "basis") or Basis.SINGLE_YEAR
+                values["basis"] = words.get(basis, basis)
+                if values["basis"] not in Basis.values:
+                    self.problem(
+                        indicator_location,
+                        "値の基準",
+                        f"「{basis}」は {'・'.join(words)} のいずれかにしてください。",
+                    )
+                    continue
             indicator = self.sync(
                 Indicator,
                 indicator_location,
                 {"measure": measure, "order": order},
-                {
-                    "name": name,
-                    "unit": self.text(data, "unit"),
-                    "direction": direction,
-                    "not_settable": bool(data.get("not_settable")),
-                    "description": self.text(data, "description"),
-                },
+                values,
                 existing.get(order),
             )
             if indicator is not None:

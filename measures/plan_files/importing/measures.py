@@ -19,7 +19,7 @@ from measures.text_cleaning import clean_text
 
 
 class MeasurePart:
-    """Measures, their SDGs, co-creation and departments (sheets 取組 and 担当課), and the"""
+    """Reads the measures, then every row under them in passes that write new rows in bulk."""
 
     def read_measures(
         self, plan: Plan, pillars: dict[tuple[str, ...], Pillar], measures: list
@@ -45,6 +45,8 @@ class MeasurePart:
             if measure is not None:
                 entries.append((measure, data, location))
         self.flush(Measure)
+        if not self.issues:
+            self.read_merges(plan, entries)
         children = []
         for measure, data, location in entries:
             self.read_measure_sets(measure, data, location, actors, goals)
@@ -71,6 +73,8 @@ class MeasurePart:
             if "effects" in data:
                 self.read_effects(measure, data["effects"] or [], location)
             self.read_years(measure, data.get("years") or [], location)
+            if "period_result" in data:
+                self.read_period_result(measure, data["period_result"], location)
         self.flush()
         # Rows of the plan the document no longer has: pillars without measures, grades and
         # statuses nothing refers to. Measures missing from a file are left alone.
@@ -152,6 +156,8 @@ class MeasurePart:
             "co_creation_text": self.text(co_creation, "text"),
             "notes": self.text(data, "notes"),
         }
+        if not self.read_active_years(data, location, values):
+            return None
         existing = self.existing.measures.get((code, sub_number))
         measure = self.sync(
             Measure,
@@ -161,6 +167,63 @@ class MeasurePart:
             existing,
         )
         return measure
+
+    def read_active_years(self, data: dict, location: str, values: dict) -> bool:
+        """The measure's first and last years and how it ended, where the document gives
+        them (a document without these keys leaves them as they are)."""
+        for key in ("first_fiscal_year", "last_fiscal_year"):
+            if key in data:
+                values[key] = self.fiscal_year(data, location, key, required=False)
+        if "ending_note" in data:
+            values["ending_note"] = self.text(data, "ending_note")
+        if "ending" in data:
+            ending = self.text(data, "ending")
+            words = {label: value for value, label in Measure.Ending.choices}
+            ending = words.get(ending, ending)
+            if ending and ending not in Measure.Ending.values:
+                self.problem(
+                    location,
+                    "終了の区分",
+                    f"「{ending}」は {'・'.join(words)} のいずれかにしてください。",
+                )
+                return False
+            values["ending"] = ending
+            if ending != Measure.Ending.MERGED:
+                values["merged_into"] = None
+        return True
+
+    def read_merges(self, plan: Plan, entries: list) -> None:
+        """Which measure each merged measure went into, once every measure has its key: the
+        one it went into may come later in the document."""
+        by_key = {key: measure for key, measure in self.existing.measures.items()}
+        by_key.update({(m.code, m.sub_number): m for m, _data, _location in entries})
+        for measure, data, location in entries:
+            if "merged_into" not in data:
+                continue
+            target = data["merged_into"] or None
+            into = None
+            if target is not None:
+                code = self.text(target, "code")
+                sub_number = read_sub_number(target.get("sub_number") or 1)
+                into = by_key.get((code, sub_number))
+                if into is None:
+                    self.problem(
+                        location,
+                        "集約先の番号",
+                        f"集約先の取組 {code}（枝番 {sub_number}）が計画にありません。",
+                    )
+                    continue
+            if measure.merged_into_id == (into.pk if into else None):
+                continue
+            measure.merged_into = into
+            try:
+                measure.full_clean(validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                self._report_validation(location, error, Measure)
+                continue
+            measure.save(update_fields=["merged_into"])
+            if (Measure, measure.pk) not in self.created:
+                self.summary.count("updated", Measure)
 
     def read_measure_sets(self, measure, data, location, actors, goals) -> None:
         co_creation = data.get("co_creation") or {}

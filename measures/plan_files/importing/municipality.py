@@ -7,7 +7,7 @@ from municipalities.models import Department, Municipality
 
 
 class MunicipalityPart:
-    """The municipality block and the list of departments (sheets 計画 and 部署)."""
+    """Reads the municipality block and the departments."""
 
     def read_municipality(self, data: Any) -> Municipality | None:
         """The municipality the file belongs to, matched by its code.

@@ -71,6 +71,8 @@ class ImportSummary:
     deleted: Counter = field(default_factory=Counter)
     plan: Plan | None = None
     dry_run: bool = False
+    # Read as well as the file allowed, but worth a look (a goal's unit not known, say).
+    warnings: list[ImportIssue] = field(default_factory=list)
 
     def count(self, outcome: str, model: type[models.Model]) -> None:
         getattr(self, outcome)[str(model._meta.verbose_name)] += 1

@@ -8,7 +8,7 @@ from measures.plan_files.importing.base import paths_of
 
 
 class PillarPart:
-    """The plan's hierarchy (sheet 体系)."""
+    """Reads the plan's hierarchy."""
 
     def read_pillars(self, plan: Plan, tree: list | None) -> dict[tuple[str, ...], Pillar]:
         existing = {

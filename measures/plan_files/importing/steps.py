@@ -9,7 +9,7 @@ from measures.models import (
 
 
 class StepPart:
-    """A measure's schedule rows and their years (sheet 年次計画)."""
+    """Reads the schedule rows of a measure and their years."""
 
     def read_steps(self, measure, steps: list, location: str) -> list[tuple]:
         existing = self.existing.children("steps", measure)

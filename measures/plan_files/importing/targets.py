@@ -6,7 +6,7 @@ from measures.models import (
 
 
 class TargetPart:
-    """A measure's yearly targets (sheet 年度目標)."""
+    """Reads a measure's yearly targets."""
 
     def read_targets(self, measure, targets: list, location: str) -> None:
         existing = self.existing.children("targets", measure)

@@ -3,12 +3,13 @@ publishes."""
 
 from measures.models import (
     Evaluation,
+    PeriodResult,
 )
 from measures.plan_files.importing.base import same_value
 
 
 class YearPart:
-    """A measure's yearly evaluations (sheet 年度評価), and the rule that only publishing"""
+    """Reads a measure's yearly evaluations and its result over the plan period."""
 
     def publication_kept(self, existing: Evaluation | None, values: dict, where: str) -> bool:
         """Without the publish option a file neither publishes an entry nor changes a
@@ -79,7 +80,9 @@ class YearPart:
             elif not self.publication_kept(existing, values, where):
                 continue
             if values.get("review_status") == Evaluation.ReviewStatus.PUBLISHED:
-                values["published_at"] = (existing and existing.published_at) or self.now
+                values["published_at"] = (
+                    existing and existing.published_at
+                ) or self.published_at_of(fiscal_year)
             elif existing is None and "review_status" not in values:
                 values["review_status"] = Evaluation.ReviewStatus.APPROVED
             self.sync(
@@ -89,3 +92,40 @@ class YearPart:
                 values,
                 existing,
             )
+
+    def read_period_result(self, measure, data: dict | None, location: str) -> None:
+        """The measure's result over the whole plan period; null removes it. Published with
+        the publish option (as the plan's last year is); a published one changes only then."""
+        existing = self.existing.children("period_results", measure).get(None)
+        where = self.where(data, f"{location} の計画期間の実績")
+        if data is None:
+            if existing is not None and not self.publish and existing.published_at:
+                self.problem(where, "", "公表済みの計画期間の実績は取り込みでは消せません。")
+            elif existing is not None:
+                existing.delete()
+                self.summary.count("deleted", PeriodResult)
+            return
+        grade = self.grade(data, "grade", where, "評価")
+        status = self.status(data, where)
+        if grade is False or status is False:
+            return
+        values = {"grade": grade, "status": status, "summary": self.text(data, "summary")}
+        if self.publish:
+            values["published_at"] = (existing and existing.published_at) or self.published_at_of(
+                self.plan_last_year
+            )
+        elif existing is not None and existing.published_at:
+            changed = [
+                str(PeriodResult._meta.get_field(name).verbose_name)
+                for name, value in values.items()
+                if not same_value(existing, name, value)
+            ]
+            if changed:
+                self.problem(
+                    where,
+                    "、".join(changed),
+                    "公表済みの計画期間の実績は取り込みでは変えられません。計画の最終年度を再開して"
+                    "直すか、公表済みの資料なら「公表済みとして取り込む」を選んでください。",
+                )
+                return
+        self.sync(PeriodResult, where, {"measure": measure}, values, existing)

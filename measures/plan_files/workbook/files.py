@@ -214,7 +214,13 @@ def _rows_to_table(
         raise WorkbookError(
             f"シート「{sheet.name}」{header_number}行目: 見出し「{'」「'.join(unknown)}」はテンプレートにありません。"
         )
-    missing = [h for h in sheet.headers if h not in header_row and h not in ("枝番",)]
+    # Columns the template gained later may be missing: a workbook kept from an earlier year
+    # still imports, and leaves what those columns hold as it is.
+    missing = [
+        column.header
+        for column in sheet.columns
+        if column.header not in header_row and column.header != "枝番" and not column.later
+    ]
     if missing and sheet.name != "計画":
         raise WorkbookError(
             f"シート「{sheet.name}」: 見出し「{'」「'.join(missing)}」がありません。"

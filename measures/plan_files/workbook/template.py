@@ -14,7 +14,10 @@ from measures.plan_files.limits import MAX_CELL_CHARACTERS
 class Column:
     header: str
     key: str
-    kind: str = "text"  # text | int | year | bool | yen | ratio | list | value
+    kind: str = "text"  # text | int | year | bool | counted | ending | basis | yen | ratio …
+    # Added to the template after files were already in use (December 2026 onward): a file
+    # without the column is read as it was meant then.
+    later: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ PLAN_FIELDS = (
     Column("目標の名称", "plan.goal_label"),
     Column("所管部署", "plan.reform_office"),
     Column("評価区分の注記", "plan.grade_note"),
+    Column("割合の小数点以下の桁数", "plan.share_decimal_places", "int"),
+    Column("集計表の注記", "plan.count_note"),
+    Column("歳出削減額の記号", "plan.saving_mark"),
+    Column("効果額の表示単位", "plan.effect_unit"),
 )
 
 
@@ -92,9 +99,10 @@ SHEETS: tuple[Sheet, ...] = (
             Column("名称", "label"),
             Column("基準", "definition"),
             Column("達成率の下限", "min_ratio", "ratio"),
-            Column("評価済みとして数える", "rated", "bool"),
+            Column("評価済みとして数える", "rated", "counted"),
         ),
-        "良い順に1行ずつ。達成率の下限は100%なら1または100%。定性的な区分は空欄。",
+        "良い順に1行ずつ。達成率の下限は100%なら1または100%。定性的な区分は空欄。"
+        "対象外・未評価の区分は「評価済みとして数える」を×にします（割合の分母から外れます）。",
     ),
     Sheet(
         "実施状況",
@@ -134,8 +142,16 @@ SHEETS: tuple[Sheet, ...] = (
             Column("協創の担い手", "co_creation.actors", "list"),
             Column("協創の内容", "co_creation.text"),
             Column("注記", "notes"),
+            Column("取組の開始年度", "first_fiscal_year", "year", later=True),
+            Column("取組の終了年度", "last_fiscal_year", "year", later=True),
+            Column("終了の区分", "ending", "ending", later=True),
+            Column("集約先の番号", "merged_into.code", later=True),
+            Column("集約先の枝番", "merged_into.sub_number", "int", later=True),
+            Column("終了の説明", "ending_note", later=True),
         ),
-        "取組1件に1行。番号は計画内で一意（同じ番号の行が複数あるときは枝番 1, 2, …）。",
+        "取組1件に1行。番号は計画内で一意（同じ番号の行が複数あるときは枝番 1, 2, …）。"
+        "計画の途中で加わった取組（No.R1-1 など）は開始年度を、集約・終了した取組は終了年度と"
+        "終了の区分（集約先の番号）を書きます。その年度に取り組んでいない取組は件数に数えません。",
     ),
     Sheet(
         "担当課",
@@ -185,6 +201,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("現状値", "baseline", "value"),
             Column("現状値の年度", "baseline_fiscal_year", "year"),
             Column("現状値の時点", "baseline_label"),
+            Column("値の基準", "basis", "basis", later=True),
         ),
         "方向は「増やす」「減らす」「文章」。値は資料の記載どおり（982百万円、見直し・反映）。",
     ),
@@ -209,8 +226,10 @@ SHEETS: tuple[Sheet, ...] = (
             Column("実績 歳入増（円）", "actual_revenue", "yen"),
             Column("実績 歳出削減（円）", "actual_saving", "yen"),
             Column("備考", "note"),
+            Column("効果額の基準", "basis", "basis", later=True),
         ),
-        "効果額は円単位の整数（「164,687千円」のように単位付きでも可）。",
+        "効果額は円単位の整数（「164,687千円」のように単位付きでも可）。"
+        "単年度効果額と継続的な効果を含む累計の両方を報告する計画は、同じ年度に基準ごとの2行を書きます。",
     ),
     Sheet(
         "年度評価",
@@ -229,6 +248,46 @@ SHEETS: tuple[Sheet, ...] = (
         ),
         "取組ごと・年度ごとの実績と評価。評価は評価区分の記号。",
     ),
+    Sheet(
+        "計画期間の実績",
+        (
+            *MEASURE_KEY,
+            Column("評価", "grade"),
+            Column("実施状況", "status"),
+            Column("計画期間の取組結果", "summary"),
+        ),
+        "計画期間（5年間など）を通した取組ごとの結果。計画の最終年度とともに公表します。",
+    ),
+    Sheet(
+        "主要目標",
+        (
+            Column("目標の項目", "name"),
+            Column("目標", "target", "value"),
+            Column("説明", "note"),
+        ),
+        "計画全体の主要目標（効果額の総額、延床面積、職員数など）。目標は資料の記載どおり"
+        "（「12人削減」「延床面積 12,000平方メートル」「1,500百万円」）。",
+    ),
+    Sheet(
+        "主要目標の実績",
+        (
+            Column("目標の項目", "goal"),
+            Column("年度", "fiscal_year", "year"),
+            Column("実績", "result", "value"),
+            Column("累計", "cumulative", "value"),
+        ),
+        "主要目標ごと・年度ごとの実績。累計は資料に書かれている場合だけ（空欄なら各年度の実績を足します）。"
+        "進捗率は累計÷目標で、100%を超えても上限を設けません。",
+    ),
+    Sheet(
+        "公表",
+        (
+            Column("年度", "fiscal_year", "year"),
+            Column("公表日", "published_on"),
+        ),
+        "すでに公表した年度と、その公表日（2021-08-31 など）。「公表済みとして取り込む」ときに、"
+        "進捗報告の公表日として使います。",
+    ),
 )
 
 
@@ -241,6 +300,8 @@ ROLE_WORDS = {"lead": "担当課", "related": "関係課"}
 DIRECTION_WORDS = {"increase": "増やす", "decrease": "減らす", "milestone": "文章"}
 
 
+ENDING_WORDS = {"merged": "集約", "finished": "取組終了", "discontinued": "廃止・休止"}
+BASIS_WORDS = {"single_year": "単年度", "cumulative": "累計"}
 REVIEW_WORDS = {
     "not_started": "未着手",
     "draft": "入力中",
@@ -255,6 +316,9 @@ _KIND_NOTES = {
     "int": "整数",
     "year": "年度（2020、R2、令和2年度）",
     "bool": "○ または空欄",
+    "counted": "○ または空欄で数える、× で数えない",
+    "ending": "集約・取組終了・廃止・休止",
+    "basis": "単年度（空欄も同じ）・累計",
     "yen": "円（整数。千円などの単位付きも可）",
     "ratio": "割合（1.00 または 100%）",
     "list": "カンマ区切り",
@@ -288,6 +352,9 @@ def template_markdown() -> str:
             lines += [f"| {c.header} | {_KIND_NOTES[c.kind]} |" for c in PLAN_FIELDS]
         else:
             lines += ["| 列 | 種類 |", "|---|---|"]
-            lines += [f"| {c.header} | {_KIND_NOTES[c.kind]} |" for c in sheet.columns]
+            lines += [
+                f"| {c.header} | {_KIND_NOTES[c.kind]}{'（2026年12月に追加。列ごと省略可）' if c.later else ''} |"
+                for c in sheet.columns
+            ]
         lines.append("")
     return "\n".join(lines)
