@@ -111,7 +111,7 @@ def import_view(model_admin, request):
         data = upload.read()
         publish = form.cleaned_data["publish"]
         try:
-            document = read_plan_file(upload.name, data, deadline=deadline)
+            document = read_plan_file(upload.name, data, deadline=deadline, lenient=True)
             summary = import_plan_document(
                 document,
                 publish=publish,
@@ -159,7 +159,9 @@ def _confirm(model_admin, request, municipality):
         return redirect("admin:measures_plan_import")
     deadline = admin_deadline()
     try:
-        document = read_plan_file(form.cleaned_data["filename"], data, deadline=deadline)
+        document = read_plan_file(
+            form.cleaned_data["filename"], data, deadline=deadline, lenient=True
+        )
         summary = import_plan_document(
             document,
             publish=form.cleaned_data["publish"],

@@ -40,10 +40,15 @@ class PlanFileError(ProblemReport):
         super().__init__([problems] if isinstance(problems, str) else problems, omitted)
 
 
-def read_plan_file(filename: str, data: bytes, *, deadline: Deadline | None = None) -> dict:
+def read_plan_file(
+    filename: str, data: bytes, *, deadline: Deadline | None = None, lenient: bool = False
+) -> dict:
     """The plan document in a file, read by the format its name says. Raises PlanFileError.
 
-    With a deadline (the admin's), reading gives up with a message once it passes.
+    With a deadline (the admin's), reading gives up with a message once it passes. With
+    `lenient`, cells of a spreadsheet that cannot be read are carried in the document for
+    the import to report with its own problems (a file that cannot be read as a whole still
+    raises).
     """
     name = filename.lower()
     if len(data) > settings.IMPORT_MAX_BYTES:
@@ -54,9 +59,9 @@ def read_plan_file(filename: str, data: bytes, *, deadline: Deadline | None = No
         if name.endswith(".json"):
             return _read_json(data)
         if name.endswith(".xlsx"):
-            return tables_to_document(read_xlsx(data, deadline=deadline))
+            return tables_to_document(read_xlsx(data, deadline=deadline), lenient=lenient)
         if name.endswith(".zip"):
-            return tables_to_document(read_csv_zip(data, deadline=deadline))
+            return tables_to_document(read_csv_zip(data, deadline=deadline), lenient=lenient)
     except WorkbookError as error:
         raise PlanFileError(error.problems, error.omitted) from None
     except OutOfTime as error:

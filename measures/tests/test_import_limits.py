@@ -174,12 +174,13 @@ class BoundedProblemListTests(TestCase):
     @override_settings(IMPORT_MAX_PROBLEMS=5)
     def test_the_command_prints_the_same_bounded_list(self):
         path = Path(tempfile.mkdtemp()) / "hostile.xlsx"
-        path.write_bytes(hostile_workbook(3))  # 15 problems
+        # 15 cells that cannot be read, and the plan the sheets leave out: all reported at once.
+        path.write_bytes(hostile_workbook(3))
         with self.assertRaises(CommandError) as caught:
             call_command("import_plan", str(path), "--dry-run", stdout=io.StringIO())
         message = str(caught.exception)
         self.assertEqual(message.count("取組 99（枝番 1）は「取組」シートにありません"), 5)
-        self.assertIn("ほか 10 件の問題があります。", message)
+        self.assertIn("ほか 11 件の問題があります。", message)
 
 
 class AdminLimitTests(ActorsTestCase):
@@ -192,8 +193,8 @@ class AdminLimitTests(ActorsTestCase):
     def test_the_admin_counts_every_problem_and_lists_the_first_ones(self):
         upload = SimpleUploadedFile("hostile.xlsx", hostile_workbook(3))
         response = self.client.post(self.url, {"file": upload})
-        self.assertContains(response, "15件の問題があるため、取り込みませんでした")
-        self.assertContains(response, "ほか 10 件の問題があります。")
+        self.assertContains(response, "16件の問題があるため、取り込みませんでした")
+        self.assertContains(response, "ほか 11 件の問題があります。")
         self.assertEqual(len(response.context["problems"]), 6)
 
     @override_settings(IMPORT_MAX_BYTES=1_000)

@@ -33,7 +33,7 @@ class Command(BaseCommand):
                     f"{path}: ファイルが大きすぎます（上限 {settings.IMPORT_MAX_BYTES:,} バイト）。"
                 )
             try:
-                document = read_plan_file(path.name, path.read_bytes())
+                document = read_plan_file(path.name, path.read_bytes(), lenient=True)
                 summary = import_plan_document(document, publish=publish, dry_run=dry_run)
             except PlanFileError as error:
                 raise CommandError(f"{path}: 読み込めませんでした。\n{error}") from error

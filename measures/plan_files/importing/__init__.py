@@ -22,7 +22,12 @@ from measures.plan_files.importing.effects import EffectPart
 from measures.plan_files.importing.indicators import IndicatorPart
 from measures.plan_files.importing.measures import MeasurePart
 from measures.plan_files.importing.municipality import MunicipalityPart
-from measures.plan_files.importing.outcome import ImportIssue, ImportSummary, PlanImportError
+from measures.plan_files.importing.outcome import (
+    ImportIssue,
+    ImportSummary,
+    PlanImportError,
+    in_file_order,
+)
 from measures.plan_files.importing.pillars import PillarPart
 from measures.plan_files.importing.plan import PlanPart
 from measures.plan_files.importing.steps import StepPart
@@ -30,6 +35,7 @@ from measures.plan_files.importing.targets import TargetPart
 from measures.plan_files.importing.years import YearPart
 from measures.plan_files.limits import Deadline, OutOfTime
 from measures.plan_files.shape import shape_problems
+from measures.plan_files.workbook.reading import CELL_NOTES, CELL_PROBLEMS, CELL_PROBLEMS_OMITTED
 from municipalities import content_version
 from municipalities.models import Municipality
 
@@ -55,9 +61,19 @@ class _Reader(
         if not isinstance(document, dict):
             self.problem("ファイル", "", "計画データ（JSONのオブジェクト）ではありません。")
             return None
+        # Cells a spreadsheet reader could not read: reported with everything found below,
+        # which goes on reading so that the file's problems are listed all at once.
+        for sheet, row, header, message in document.pop(CELL_PROBLEMS, []):
+            self.problem(f"シート「{sheet}」{row}行目", header, message)
+        self.issues.omitted += document.pop(CELL_PROBLEMS_OMITTED, 0)
+        for sheet, row, header, message in document.pop(CELL_NOTES, []):
+            self.summary.warnings.append(
+                ImportIssue(f"シート「{sheet}」{row}行目", header, message)
+            )
+        known = self.issues.total
         for place, key, message in shape_problems(document, max_rows=settings.IMPORT_MAX_ROWS):
             self.problem(place, key, message)
-        if self.issues:
+        if self.issues.total > known:
             return None  # the reading below relies on every value being of its kind
         if document.get("format") not in (None, FORMAT):
             self.problem(
@@ -71,7 +87,7 @@ class _Reader(
             self.problem("計画", "", "計画の情報がありません。")
             return None
         self.check_duplicates(document)
-        if municipality is None or self.issues:
+        if municipality is None or self.issues.total > known:
             return None
         self.read_departments_list(municipality, document.get("departments") or [])
         plan = self.read_plan(municipality, plan_data)
@@ -132,13 +148,14 @@ def import_plan_document(
         )
         plan = reader.read()
         if reader.issues:
-            raise PlanImportError(reader.issues)
+            raise PlanImportError(in_file_order(reader.issues), reader.issues.omitted)
         if plan is not None:
             content_version.changed([plan.municipality_id])  # bulk writes send no signals
         if publish and plan is not None and not plan.is_public:
             plan.is_public = True
             plan.save(update_fields=["is_public"])
-            summary.count("updated", Plan)
+            if (Plan, plan.pk) not in reader.created:
+                summary.count("updated", Plan)
         if publish and plan is not None:
             # Results a city has already published get their published report revision,
             # as if published here; importing the same file again adds none.

@@ -33,7 +33,7 @@ from measures.models import (
     StepYear,
     YearlyTarget,
 )
-from measures.plan_files.importing.outcome import ImportIssue, ImportSummary, key_label
+from measures.plan_files.importing.outcome import ImportIssue, ImportSummary, column_of, key_label
 from measures.plan_files.limits import Deadline, ProblemList, clipped
 from measures.text_cleaning import clean_text
 from measures.values import YEN_MULTIPLIERS, Quantity, parse_value
@@ -52,6 +52,16 @@ def shown(value: Any) -> str:
     """A value as a message quotes it: short enough to read whatever the file held."""
     text = repr(value)
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def shown_value(value: Any) -> str:
+    """A field's value as the preview shows it (old → new)."""
+    if value is None or value == "":
+        return "（空欄）"
+    if isinstance(value, bool):
+        return "○" if value else "×"
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def read_sub_number(value: Any) -> int | None:
@@ -322,6 +332,7 @@ class ReaderBase:
         self.seen: set[tuple] = set()
         self.pending: dict[type[models.Model], list[models.Model]] = {}
         self.now = timezone.now()
+        self.problem_places: set[tuple[str, str]] = set()
         # The city's own publication date of each year (the document's publications).
         self.publication_dates: dict[int, datetime.date] = {}
         self.plan_last_year: int | None = None
@@ -344,6 +355,11 @@ class ReaderBase:
         return fallback
 
     def problem(self, location: str, field_name: str, message: str) -> None:
+        field_name = column_of(location, field_name)
+        place = (location, field_name)
+        if field_name and place in self.problem_places:
+            return  # the cell already has its problem (as the sheet reader saw it)
+        self.problem_places.add(place)
         self.issues.append(ImportIssue(clipped(location), clipped(field_name), clipped(message)))
 
     def _report_validation(self, location: str, error: ValidationError, model) -> None:
@@ -392,6 +408,7 @@ class ReaderBase:
             if not changed:
                 self.summary.count("unchanged", model)
                 return obj
+            before = {name: shown_value(getattr(obj, name)) for name in changed}
             for name in changed:
                 setattr(obj, name, values[name])
             outcome = "updated"
@@ -407,6 +424,17 @@ class ReaderBase:
         if not self.meets_check_constraints(obj, location, {*lookup, *values}):
             return None
         self.summary.count(outcome, model)
+        self.summary.note(
+            location,
+            model,
+            outcome,
+            [
+                (field_label(model, name), before[name], shown_value(getattr(obj, name)))
+                for name in changed
+            ]
+            if outcome == "updated"
+            else [],
+        )
         if outcome == "created" and model in BULK_CREATED:
             self.pending.setdefault(model, []).append(obj)
             return obj

@@ -1,6 +1,7 @@
 """What an import reports: each problem with its place, and what it created, changed
 and left alone."""
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from measures.models import (
     Plan,
 )
 from measures.plan_files.limits import ProblemList, ProblemReport
+from measures.plan_files.workbook.template import SHEETS
 
 # Japanese names of document keys, as the spreadsheet template's column headers use them.
 KEY_LABELS = {
@@ -50,6 +52,48 @@ class ImportIssue:
         return f"{place}: {self.message}"
 
 
+_SHEET_ROW = re.compile(r"^シート「(?P<sheet>[^」]+)」(?P<row>\d+)行目")
+
+
+def in_file_order(issues: Iterable[ImportIssue]) -> list[ImportIssue]:
+    """Problems of a spreadsheet in the order of its sheets and rows, so that a clerk can
+    work down the file once; problems without a sheet (a JSON document's) come first, as
+    found."""
+    order = {sheet.name: index for index, sheet in enumerate(SHEETS)}
+
+    def key(numbered: tuple[int, ImportIssue]) -> tuple:
+        index, issue = numbered
+        match = _SHEET_ROW.match(issue.location)
+        if match is None:
+            return (0, 0, 0, index)
+        return (1, order.get(match["sheet"], len(order)), int(match["row"]), index)
+
+    return [issue for _index, issue in sorted(enumerate(issues), key=key)]
+
+
+# What the importer calls a field, as each sheet heads its column.
+SHEET_COLUMNS = {
+    ("担当課", "担当課"): "部署",
+    ("部署", "部署"): "名称",
+    ("取組", "体系"): "第1階層の番号",
+    ("取組", "名称"): "名称",
+    ("指標の値", "数値"): "目標値",
+    ("主要目標", "目標値（数値）"): "目標",
+    ("主要目標", "目標値（記載どおり）"): "目標",
+    ("主要目標の実績", "実績（数値）"): "実績",
+    ("主要目標の実績", "実績（記載どおり）"): "実績",
+}
+
+
+def column_of(location: str, field_name: str) -> str:
+    """The field as the sheet of `location` heads its column (a problem in the 部署 column of
+    the 担当課 sheet is named 部署, not 担当課)."""
+    match = _SHEET_ROW.match(location)
+    if match is None:
+        return field_name
+    return SHEET_COLUMNS.get((match["sheet"], field_name), field_name)
+
+
 class PlanImportError(ProblemReport):
     """Problems of a plan document: the first IMPORT_MAX_PROBLEMS, and how many more."""
 
@@ -63,6 +107,21 @@ class PlanImportError(ProblemReport):
         return self.problems
 
 
+MAX_CHANGES_LISTED = 1000
+
+
+@dataclass(frozen=True)
+class RowChange:
+    location: str
+    kind: str  # the model's name: 取組, 指標の値 …
+    outcome: str  # created | updated
+    fields: list[tuple[str, str, str]]  # (field, old, new) of an update
+
+    @property
+    def outcome_label(self) -> str:
+        return "新規" if self.outcome == "created" else "変更"
+
+
 @dataclass
 class ImportSummary:
     created: Counter = field(default_factory=Counter)
@@ -73,6 +132,26 @@ class ImportSummary:
     dry_run: bool = False
     # Read as well as the file allowed, but worth a look (a goal's unit not known, say).
     warnings: list[ImportIssue] = field(default_factory=list)
+    # The rows that will be created or changed, with each changed field's old and new value
+    # (the first MAX_CHANGES_LISTED; the counts above cover all).
+    changes: list["RowChange"] = field(default_factory=list)
+    changes_omitted: int = 0
+
+    def note(self, location: str, model, outcome: str, fields: list[tuple[str, str, str]]):
+        if len(self.changes) < MAX_CHANGES_LISTED:
+            self.changes.append(RowChange(location, str(model._meta.verbose_name), outcome, fields))
+        else:
+            self.changes_omitted += 1
+
+    def changes_by_sheet(self) -> list[tuple[str, list["RowChange"]]]:
+        """The changes grouped by the sheet they come from (or the part of a JSON document),
+        in file order."""
+        groups: dict[str, list[RowChange]] = {}
+        for change in self.changes:
+            match = _SHEET_ROW.match(change.location)
+            groups.setdefault(match["sheet"] if match else change.kind, []).append(change)
+        order = {sheet.name: index for index, sheet in enumerate(SHEETS)}
+        return sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
 
     def count(self, outcome: str, model: type[models.Model]) -> None:
         getattr(self, outcome)[str(model._meta.verbose_name)] += 1

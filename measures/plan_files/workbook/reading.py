@@ -2,6 +2,7 @@
 cannot read named by sheet, row and column.
 """
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -28,11 +29,14 @@ _MAX_EXPONENT = 18
 class _RowReader:
     """Turns one table row into typed values, collecting problems with sheet, row and column."""
 
-    def __init__(self, sheet: Sheet, number: int, cells: dict[str, str], problems: list):
+    def __init__(
+        self, sheet: Sheet, number: int, cells: dict[str, str], problems: list, notes: list
+    ):
         self.sheet = sheet
         self.number = number
         self.cells = cells
         self.problems = problems
+        self.notes = notes
 
     @property
     def source(self) -> dict:
@@ -44,8 +48,24 @@ class _RowReader:
     def text(self, header: str) -> str:
         return self.cells.get(header, "")
 
-    def integer(self, header: str, default: int | None = None) -> int | None:
+    def plain(self, header: str) -> str:
+        """A cell of numbers or choices with full-width letters and digits made plain
+        (２０２０ → 2020, Ａ → A); the change is noted, so the clerk sees what was read."""
         raw = self.text(header)
+        normalized = unicodedata.normalize("NFKC", raw).strip()
+        if normalized != raw:
+            self.notes.append(
+                (
+                    self.sheet.name,
+                    self.number,
+                    header,
+                    f"「{shown(raw)}」を「{shown(normalized)}」として読みました。",
+                )
+            )
+        return normalized
+
+    def integer(self, header: str, default: int | None = None) -> int | None:
+        raw = self.plain(header)
         if raw == "":
             return default
         number = bounded_decimal(raw.replace(",", ""))
@@ -55,7 +75,7 @@ class _RowReader:
         return int(number)
 
     def year(self, header: str) -> int | None:
-        raw = self.text(header)
+        raw = self.plain(header)
         if raw == "":
             return None
         try:
@@ -74,12 +94,14 @@ class _RowReader:
         return False
 
     def word(self, header: str, words: dict[str, str], default: str = "") -> str | None:
-        raw = self.text(header)
+        raw = self.text(header).strip()
         if raw == "":
             return default
         reverse = {label: key for key, label in words.items()}
         if raw in reverse:
             return reverse[raw]
+        if unicodedata.normalize("NFKC", raw) in reverse:
+            return reverse[self.plain(header)]
         if raw in words:
             return raw
         choices = "・".join(words.values())
@@ -87,7 +109,7 @@ class _RowReader:
         return None
 
     def ratio(self, header: str) -> str | None:
-        raw = self.text(header)
+        raw = self.plain(header)
         if raw == "":
             return None
         percent = raw.endswith(("%", "％"))
@@ -129,22 +151,45 @@ def _measure_key(row: _RowReader, measures: dict):
         return None
     measure = measures.get((code, sub_number))
     if measure is None:
+        # １２ for 12: the same number written in full-width digits refers to it.
+        plain = unicodedata.normalize("NFKC", code).strip()
+        matches = [
+            m
+            for (other, sub), m in measures.items()
+            if sub == sub_number and unicodedata.normalize("NFKC", other).strip() == plain
+        ]
+        if len(matches) == 1:
+            measure = matches[0]
+            row.notes.append(
+                (
+                    row.sheet.name,
+                    row.number,
+                    "取組番号",
+                    f"「{code}」を取組 {measure['code']} として読みました。",
+                )
+            )
+    if measure is None:
         row.problem("取組番号", f"取組 {code}（枝番 {sub_number}）は「取組」シートにありません。")
     return measure
 
 
-def tables_to_document(tables: dict[str, list[dict[str, str]]]) -> dict:
+def tables_to_document(tables: dict[str, list[dict[str, str]]], *, lenient: bool = False) -> dict:
     """Build a plan document from tables of {header: cell text} rows (row numbers as in the
     file). Raises WorkbookError listing every cell it could not read.
 
     A sheet left out of the file leaves its rows as they are, and so does a column left out
     of a sheet for the columns added to the template later (a workbook kept from an earlier
-    year still means what it meant)."""
+    year still means what it meant).
+
+    With `lenient`, the cells it could not read do not stop it: they travel with the
+    document (CELL_PROBLEMS) so that the import reports them together with its own, and a
+    clerk sees every problem of the file at once."""
     problems: ProblemList[tuple[str, int, str, str]] = ProblemList()
+    notes: ProblemList[tuple[str, int, str, str]] = ProblemList()
     rows = {name: [] for name in SHEETS_BY_NAME}
     for name, table in tables.items():
         sheet = SHEETS_BY_NAME[name]
-        rows[name] = [_RowReader(sheet, number, cells, problems) for number, cells in table]
+        rows[name] = [_RowReader(sheet, number, cells, problems, notes) for number, cells in table]
 
     document = _plan_sheet(rows["計画"])
     plan = document["plan"]
@@ -183,8 +228,20 @@ def tables_to_document(tables: dict[str, list[dict[str, str]]]) -> dict:
     for sheet_name, read_rows in MEASURE_SHEET_READERS.items():
         read_rows(rows[sheet_name], measures)
 
-    raise_problems(problems)
+    if lenient:
+        document[CELL_PROBLEMS] = list(problems)
+        document[CELL_PROBLEMS_OMITTED] = problems.omitted
+    else:
+        raise_problems(problems)
+    document[CELL_NOTES] = list(notes)
     return document
+
+
+# Keys of a leniently read document that hold the cells it could not read.
+CELL_PROBLEMS = "_cell_problems"
+CELL_PROBLEMS_OMITTED = "_cell_problems_omitted"
+# And the cells it read after making full-width letters and digits plain.
+CELL_NOTES = "_cell_notes"
 
 
 def _plan_sheet(rows: list[_RowReader]) -> dict[str, Any]:
