@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from measures.models import Evaluation, Plan
 from measures.plan_files.formats import read_plan_file
-from measures.plan_files.importing import import_plan_document
+from measures.plan_files.importing import PlanImportError, import_plan_document
 from measures.plan_files.workbook.files import write_xlsx
 from measures.plan_files.workbook.writing import document_to_tables
 from measures.tests.documents import small_document
@@ -81,3 +81,40 @@ class OnePassImportTests(ActorsTestCase):
         summary = import_plan_document(small_document(), publish=True)
         rows = {row["name"]: row for row in summary.rows()}
         self.assertEqual((rows["計画"]["created"], rows["計画"]["updated"]), (1, 0))
+
+
+class CountedGradeColumnTests(ActorsTestCase):
+    """評価済みとして数える: ○ or blank counts a grade as rated, × does not, anything else is
+    named; the export writes ○ or ×, never blank."""
+
+    def grades_read(self, cells: dict[str, str]) -> dict:
+        document = small_document()
+        tables = document_to_tables(document)
+        for row in tables["評価区分"]:
+            row[4] = cells.get(row[0], row[4])
+        return read_plan_file("plan.xlsx", write_xlsx(tables), lenient=True)["plan"]["grade_scheme"]
+
+    def test_blank_and_circle_count_and_a_cross_does_not(self):
+        scheme = self.grades_read({"A": "", "B": "○", "D": "×"})
+        self.assertEqual(
+            {grade["code"]: grade["rated"] for grade in scheme},
+            {"A": True, "B": True, "C": True, "D": False},
+        )
+
+    def test_any_other_mark_is_a_problem_naming_the_column(self):
+        document = read_plan_file(
+            "plan.xlsx",
+            write_xlsx(
+                {
+                    **document_to_tables(small_document()),
+                    "評価区分": [["A", "A", "", None, "たぶん"]],
+                }
+            ),
+            lenient=True,
+        )
+        with self.assertRaises(PlanImportError) as raised:
+            import_plan_document(document)
+        self.assertIn(
+            "シート「評価区分」2行目 の「評価済みとして数える」: 「たぶん」は ○（数える）、×（数えない）、空欄（数える）のいずれかにしてください。",
+            [str(issue) for issue in raised.exception.issues],
+        )

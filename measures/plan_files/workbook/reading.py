@@ -300,9 +300,24 @@ def _grade_row(row: _RowReader) -> dict:
         "label": row.text("名称"),
         "definition": row.text("基準"),
         "min_ratio": row.ratio("達成率の下限"),
-        "rated": row.text("評価済みとして数える") == "" or row.flag("評価済みとして数える"),
+        "rated": _counted(row),
         "_source": row.source,
     }
+
+
+def _counted(row: _RowReader) -> bool:
+    """評価済みとして数える: ○ or blank counts (as files have always meant), × does not."""
+    header = "評価済みとして数える"
+    raw = row.plain(header)
+    if raw in ("", "○", "〇", "はい"):
+        return True
+    if raw in ("×", "x", "X", "いいえ"):
+        return False
+    row.problem(
+        header,
+        f"「{shown(raw)}」は ○（数える）、×（数えない）、空欄（数える）のいずれかにしてください。",
+    )
+    return True
 
 
 def _publication_row(row: _RowReader) -> dict:
