@@ -27,15 +27,11 @@ class YearPart:
             return False
         if not was_published:
             return True
-        changed = [
-            str(Evaluation._meta.get_field(name).verbose_name)
-            for name, value in values.items()
-            if not same_value(existing, name, value)
-        ]
+        changed = changed_fields(existing, values)
         if changed:
             self.problem(
                 where,
-                "、".join(changed),
+                changed,
                 "公表済みの年度評価は取り込みでは変えられません。年度を再開して直すか、"
                 "公表済みの資料なら「公表済みとして取り込む」を選んでください。",
             )
@@ -115,17 +111,23 @@ class YearPart:
                 self.plan_last_year
             )
         elif existing is not None and existing.published_at:
-            changed = [
-                str(PeriodResult._meta.get_field(name).verbose_name)
-                for name, value in values.items()
-                if not same_value(existing, name, value)
-            ]
+            changed = changed_fields(existing, values)
             if changed:
                 self.problem(
                     where,
-                    "、".join(changed),
+                    changed,
                     "公表済みの計画期間の実績は取り込みでは変えられません。計画の最終年度を再開して"
                     "直すか、公表済みの資料なら「公表済みとして取り込む」を選んでください。",
                 )
                 return
         self.sync(PeriodResult, where, {"measure": measure}, values, existing)
+
+
+def changed_fields(row, values: dict) -> str:
+    """The labels of the fields `values` would change in `row`, as one text (empty when
+    none would)."""
+    return "、".join(
+        str(type(row)._meta.get_field(name).verbose_name)
+        for name, value in values.items()
+        if not same_value(row, name, value)
+    )
