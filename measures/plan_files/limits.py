@@ -3,7 +3,7 @@ IMPORT_MAX_PROBLEMS problems and counts the rest, and the deadline of an import 
 web request.
 
 The sizes a file may have (IMPORT_MAX_BYTES, IMPORT_MAX_UNPACKED_BYTES, IMPORT_MAX_ROWS,
-IMPORT_MAX_CELLS) are checked where the file is read: measures/plan_files/workbook.py while it streams
+IMPORT_MAX_CELLS) are checked where the file is read: measures/plan_files/workbook/files.py while it streams
 the sheets, measures/plan_files/shape.py while it walks a document.
 """
 
