@@ -19,6 +19,7 @@ from django.urls import URLResolver, reverse
 from measures.models import Pillar, ReportFile
 from measures.plan_files.importing import import_plan_document
 from measures.tests.documents import small_document
+from public.filters import MeasureFilter
 
 NUL = "\x00"
 # Values a hand-edited address or a script can send in place of a real one.
@@ -30,18 +31,9 @@ BAD_VALUES = {
     "negative": "-1",
     "huge": "99999999999999999999",
 }
-# Every query parameter the public views read (public/views.py, public/filters.py).
-PARAMETERS = [
-    "q",
-    "year",
-    "revision",
-    "layout",
-    "pillar",
-    "department",
-    "grade",
-    "continuity",
-    "citywide",
-]
+# Every query parameter the public views read: the search filters (public/filters.py, so a
+# new filter is covered), and those of public/views.py.
+PARAMETERS = sorted({*MeasureFilter.base_filters, "q", "year", "revision", "layout"})
 # Each URL configuration with the namespace reform/urls.py includes it under.
 PUBLIC_URLCONFS = [
     ("public.urls", "public"),
