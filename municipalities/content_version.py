@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.db.models import Model, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 _local = threading.local()
 
@@ -40,7 +41,7 @@ def changed_everywhere() -> None:
     """Content every municipality shows changed (shared reference lists such as SDGs)."""
     from municipalities.models import Municipality
 
-    Municipality.objects.update(content_version=new_token())
+    Municipality.objects.update(content_version=new_token(), content_changed_at=timezone.now())
 
 
 @contextmanager
@@ -81,7 +82,7 @@ def _apply(model: type[Model], pks: set[int]) -> None:
     # For the Municipality model itself the path is "pk": the subquery names the rows.
     municipality_ids = model._base_manager.filter(pk__in=pks).values(model.municipality_path)
     Municipality.objects.filter(pk__in=Subquery(municipality_ids)).update(
-        content_version=new_token()
+        content_version=new_token(), content_changed_at=timezone.now()
     )
 
 

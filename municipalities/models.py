@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.codes import validate_code
@@ -34,8 +35,10 @@ class Municipality(models.Model):
     )
     slug = models.SlugField(_("URL名"), max_length=50, unique=True)
     website = models.URLField(_("ウェブサイト"), blank=True)
-    # Changes with every change to the municipality's data (municipalities.content_version).
+    # Changes with every change to the municipality's data (municipalities.content_version),
+    # and when it last did (Last-Modified of its pages and API answers).
     content_version = models.CharField(max_length=32, default=new_token, editable=False)
+    content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 

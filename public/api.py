@@ -1,6 +1,17 @@
-"""The read-only open-data API, /api/v1/: published plans only, as plan documents."""
+"""The read-only open-data API, /api/v1/: published plans only, as plan documents.
 
-from django.http import HttpRequest, JsonResponse
+Conventions (documented in the OpenAPI document at /api/v1/openapi.json, public/openapi.py):
+errors are JSON (`{"error": {"status": 404, "message": …}}`), never an HTML page; lists are
+paginated with `page` and `per_page` and say where the other pages are in a `Link` header;
+every answer has an ETag and Last-Modified from its municipality's content version and
+answers 304 to a request that holds the current one; any origin may read (CORS for GET).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -8,10 +19,93 @@ from measures.plan_files.exporting import LICENCE, plan_document, plan_queryset
 from public import published
 from public.page_cache import cached_page, of_all, of_municipality_code, of_plan
 
+PER_PAGE = 100
+MAX_PER_PAGE = 1000
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, X-Total-Count",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+class BadRequest(Exception):
+    """A parameter the API cannot use; the message says which and why."""
+
 
 def _json(data, status=200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def error(status: int, message: str) -> JsonResponse:
+    return _json({"error": {"status": status, "message": message}}, status=status)
+
+
+def api_endpoint(view: Callable) -> Callable:
+    """JSON errors, CORS headers on every answer, and the CORS preflight."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+        elif request.method not in ("GET", "HEAD"):
+            response = error(405, "このAPIは読み取り専用です（GET のみ）。")
+            response["Allow"] = "GET, HEAD, OPTIONS"
+        else:
+            try:
+                response = view(request, **kwargs)
+            except Http404:
+                response = error(404, "指定されたものは見つからないか、公開されていません。")
+            except BadRequest as problem:
+                response = error(400, str(problem))
+        for name, value in CORS_HEADERS.items():
+            response[name] = value
+        return response
+
+    return wrapper
+
+
+def _page(request: HttpRequest) -> tuple[int, int]:
+    values = {}
+    for name, default, largest in (("page", 1, None), ("per_page", PER_PAGE, MAX_PER_PAGE)):
+        raw = request.GET.get(name, "")
+        if raw == "":
+            values[name] = default
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= (largest or 10**9):
+            limit = f"1～{largest}" if largest else "1以上"
+            raise BadRequest(f"{name} は{limit}の整数にしてください（{raw[:20]!r}）。")
+        values[name] = int(raw)
+    return values["page"], values["per_page"]
+
+
+def paginated(request: HttpRequest, items: list, name: str, extra: dict) -> JsonResponse:
+    """One page of `items` as `{name: [...]}` with the other pages in the Link header."""
+    page, per_page = _page(request)
+    total = len(items)
+    last = max(1, -(-total // per_page))
+    if page > last:
+        raise BadRequest(f"page は {last} までです。")
+    start = (page - 1) * per_page
+    response = _json(
+        {
+            **extra,
+            name: items[start : start + per_page],
+            "pagination": {"page": page, "per_page": per_page, "total": total, "pages": last},
+        }
+    )
+    base = request.build_absolute_uri(request.path)
+    links = {"first": 1, "last": last}
+    if page > 1:
+        links["prev"] = page - 1
+    if page < last:
+        links["next"] = page + 1
+    response["Link"] = ", ".join(
+        f'<{base}?{urlencode({"page": number, "per_page": per_page})}>; rel="{rel}"'
+        for rel, number in links.items()
+    )
+    response["X-Total-Count"] = str(total)
     return response
 
 
@@ -25,7 +119,8 @@ def _plan_summary(request: HttpRequest, plan) -> dict:
     }
 
 
-@cached_page(of_all)
+@api_endpoint
+@cached_page(of_all, reads=["page", "per_page"])
 def municipalities(request: HttpRequest) -> JsonResponse:
     plans = published.public_plans().order_by("municipality__code", "pk")
     grouped: dict[int, dict] = {}
@@ -42,9 +137,10 @@ def municipalities(request: HttpRequest) -> JsonResponse:
             },
         )
         entry["plans"].append(_plan_summary(request, plan))
-    return _json({"licence": LICENCE, "municipalities": list(grouped.values())})
+    return paginated(request, list(grouped.values()), "municipalities", {"licence": LICENCE})
 
 
+@api_endpoint
 @cached_page(of_municipality_code)
 def municipality(request: HttpRequest, code: str) -> JsonResponse:
     city = get_object_or_404(published.public_municipalities(), code=code)
@@ -66,19 +162,29 @@ def _document(pk: int) -> dict:
     return plan_document(plan, published_only=True)
 
 
+@api_endpoint
 @cached_page(of_plan)
 def plan(request: HttpRequest, pk: int) -> JsonResponse:
     return _json(_document(pk))
 
 
-@cached_page(of_plan)
+@api_endpoint
+@cached_page(of_plan, reads=["page", "per_page"])
 def measures(request: HttpRequest, pk: int) -> JsonResponse:
     document = _document(pk)
-    return _json(
+    return paginated(
+        request,
+        document["measures"],
+        "measures",
         {
             "licence": LICENCE,
             "municipality": document["municipality"],
             "plan": {"name": document["plan"]["name"]},
-            "measures": document["measures"],
-        }
+        },
     )
+
+
+@api_endpoint
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other address under /api/v1/."""
+    raise Http404

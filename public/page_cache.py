@@ -15,10 +15,16 @@ visitor's own token.
 Each view names the query parameters it reads. Any other parameter (a tracking tag, a
 crawler's random string) is dropped before the page is rendered, so it neither makes a new
 cache entry nor ends up in a page that other visitors are served.
+
+The same versions validate conditional requests: every answer carries an ETag (a digest of
+the cache key) and Last-Modified (when its municipality's content last changed), and a
+request that already holds the current one is answered 304 without rendering anything,
+whether or not the page cache is on.
 """
 
+import datetime
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache, wraps
 from pathlib import Path
 
@@ -26,12 +32,20 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 
 from municipalities.models import Municipality
 
 CSRF_PLACEHOLDER = "csrf-token-of-this-visitor"
 # Headers a view sets that belong to the page (and not to one visitor or the middleware).
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Licence", "Access-Control-Allow-Origin")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "X-Licence",
+    "Link",
+    "X-Total-Count",
+)
 
 
 def page_cache():
@@ -64,8 +78,9 @@ def csrf_placeholder(request: HttpRequest) -> dict:
     return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "for_page_cache", False) else {}
 
 
-def cached_page(versions: Callable[..., list[str]], *, reads: Iterable[str] = ()):
-    """Cache the view's answers under the content versions `versions(**view_kwargs)` names.
+def cached_page(versions: Callable[..., list[tuple[str, datetime.datetime]]], *, reads=()):
+    """Cache the view's answers under the content versions `versions(**view_kwargs)` names
+    (each municipality's token and when it last changed).
 
     `reads` are the query parameters the view reads; the others are dropped before the view
     runs. An empty list of versions (no such municipality) leaves the answer to the view,
@@ -76,17 +91,21 @@ def cached_page(versions: Callable[..., list[str]], *, reads: Iterable[str] = ()
     def decorator(view):
         @wraps(view)
         def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
-            if (
-                request.method not in ("GET", "HEAD")
-                or not settings.PAGE_CACHE_SECONDS
-                or request.user.is_authenticated
-            ):
+            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
                 return view(request, **kwargs)
             _keep_only(request, parameters)
-            tokens = versions(**kwargs)
-            if not tokens:
+            found = versions(**kwargs)
+            if not found:
                 return view(request, **kwargs)
+            tokens = [token for token, _changed in found]
             key = page_key(request, tokens)
+            etag = quote_etag(hashlib.blake2b(key.encode(), digest_size=16).hexdigest())
+            last_modified = int(max(changed for _token, changed in found).timestamp())
+            unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if unchanged is not None:
+                return _validated(unchanged, etag, last_modified)
+            if not settings.PAGE_CACHE_SECONDS:
+                return _validated(view(request, **kwargs), etag, last_modified)
             stored = page_cache().get(key)
             if stored is None:
                 request.for_page_cache = True
@@ -103,11 +122,21 @@ def cached_page(versions: Callable[..., list[str]], *, reads: Iterable[str] = ()
                 )
                 page_cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
             content, headers = stored
-            return _with_token(request, HttpResponse(content, headers=headers))
+            response = HttpResponse(content, headers=headers)
+            return _validated(_with_token(request, response), etag, last_modified)
 
         return wrapper
 
     return decorator
+
+
+def _validated(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+    """An answer with the validators of its content; clients revalidate before reuse."""
+    if response.status_code in (200, 304):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _keep_only(request: HttpRequest, parameters: frozenset[str]) -> None:
@@ -146,22 +175,30 @@ def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 # The content versions each kind of page depends on.
 
 
-def _versions(**lookup) -> list[str]:
-    return list(Municipality.objects.filter(**lookup).values_list("content_version", flat=True))
+def _versions(**lookup) -> list[tuple[str, datetime.datetime]]:
+    """The version of the municipality a public page of it belongs to; none for what is not
+    public, so that neither the cache nor a conditional request tells it exists."""
+    return list(
+        Municipality.objects.filter(**lookup, plans__is_public=True)
+        .values_list("content_version", "content_changed_at")
+        .distinct()
+    )
 
 
-def of_municipality(*, slug: str, **kwargs) -> list[str]:
+def of_municipality(*, slug: str, **kwargs) -> list[tuple[str, datetime.datetime]]:
     return _versions(slug=slug)
 
 
-def of_municipality_code(*, code: str, **kwargs) -> list[str]:
+def of_municipality_code(*, code: str, **kwargs) -> list[tuple[str, datetime.datetime]]:
     return _versions(code=code)
 
 
-def of_plan(*, pk: int, **kwargs) -> list[str]:
-    return _versions(plans=pk)
+def of_plan(*, pk: int, **kwargs) -> list[tuple[str, datetime.datetime]]:
+    return _versions(plans__pk=pk)
 
 
-def of_all(**kwargs) -> list[str]:
+def of_all(**kwargs) -> list[tuple[str, datetime.datetime]]:
     """Every municipality's version, for pages that list them all."""
-    return list(Municipality.objects.order_by("pk").values_list("content_version", flat=True))
+    return list(
+        Municipality.objects.order_by("pk").values_list("content_version", "content_changed_at")
+    )
