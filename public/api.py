@@ -11,12 +11,14 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+import orjson
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from measures.plan_files.exporting import LICENCE, plan_document, plan_queryset
+from measures.plan_files.exporting import LICENCE
 from public import published
+from public.documents import dumps, public_plan_json
 from public.page_cache import cached_page, of_all, of_municipality_code, of_plan
 
 PER_PAGE = 100
@@ -34,11 +36,15 @@ class BadRequest(Exception):
     """A parameter the API cannot use; the message says which and why."""
 
 
-def _json(data, status=200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+def _json(data, status=200) -> HttpResponse:
+    return _json_bytes(dumps(data), status)
 
 
-def error(status: int, message: str) -> JsonResponse:
+def _json_bytes(body: bytes, status=200) -> HttpResponse:
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+def error(status: int, message: str) -> HttpResponse:
     return _json({"error": {"status": status, "message": message}}, status=status)
 
 
@@ -80,7 +86,7 @@ def _page(request: HttpRequest) -> tuple[int, int]:
     return values["page"], values["per_page"]
 
 
-def paginated(request: HttpRequest, items: list, name: str, extra: dict) -> JsonResponse:
+def paginated(request: HttpRequest, items: list, name: str, extra: dict) -> HttpResponse:
     """One page of `items` as `{name: [...]}` with the other pages in the Link header."""
     page, per_page = _page(request)
     total = len(items)
@@ -121,7 +127,7 @@ def _plan_summary(request: HttpRequest, plan) -> dict:
 
 @api_endpoint
 @cached_page(of_all, reads=["page", "per_page"])
-def municipalities(request: HttpRequest) -> JsonResponse:
+def municipalities(request: HttpRequest) -> HttpResponse:
     plans = published.public_plans().order_by("municipality__code", "pk")
     grouped: dict[int, dict] = {}
     for plan in plans:
@@ -142,7 +148,7 @@ def municipalities(request: HttpRequest) -> JsonResponse:
 
 @api_endpoint
 @cached_page(of_municipality_code)
-def municipality(request: HttpRequest, code: str) -> JsonResponse:
+def municipality(request: HttpRequest, code: str) -> HttpResponse:
     city = get_object_or_404(published.public_municipalities(), code=code)
     plans = published.public_plans().filter(municipality=city).order_by("pk")
     return _json(
@@ -157,21 +163,17 @@ def municipality(request: HttpRequest, code: str) -> JsonResponse:
     )
 
 
-def _document(pk: int) -> dict:
-    plan = get_object_or_404(plan_queryset().filter(is_public=True), pk=pk)
-    return plan_document(plan, published_only=True)
-
-
 @api_endpoint
 @cached_page(of_plan)
-def plan(request: HttpRequest, pk: int) -> JsonResponse:
-    return _json(_document(pk))
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    # The stored bytes as they are: nothing of the request goes into a plan's document.
+    return _json_bytes(public_plan_json(pk))
 
 
 @api_endpoint
 @cached_page(of_plan, reads=["page", "per_page"])
-def measures(request: HttpRequest, pk: int) -> JsonResponse:
-    document = _document(pk)
+def measures(request: HttpRequest, pk: int) -> HttpResponse:
+    document = orjson.loads(public_plan_json(pk))
     return paginated(
         request,
         document["measures"],
@@ -185,6 +187,6 @@ def measures(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @api_endpoint
-def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other address under /api/v1/."""
     raise Http404

@@ -49,13 +49,15 @@ BATCH_BYTES = 4 * 1024 * 1024
 
 # Left out of a backup (docs/deployment.md, "Backup and restore", says why): content types
 # and permissions are rebuilt by `migrate` and referred to by natural key; a restore ends
-# every sign-in rather than bringing sessions back; login lockout counters last minutes.
+# every sign-in rather than bringing sessions back; login lockout counters last minutes;
+# stored open-data documents are rebuilt from the plans on the first request.
 LEFT_OUT = {
     "contenttypes.contenttype",
     "auth.permission",
     "sessions.session",
     "axes.accessattempt",
     "axes.accessattemptexpiration",
+    "public.storeddocument",
 }
 
 # Reference lists that a data migration fills (measures/migrations/0002_reference_rows.py):
