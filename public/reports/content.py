@@ -8,12 +8,14 @@ plan-level goal results are left out. Targets and plans of later years stay: the
 plan, not results.
 """
 
-import copy
+import orjson
 
 
 def as_of(content: dict, year: int) -> dict:
     """A copy of `content` without results of the years after `year`."""
-    document = copy.deepcopy(content)
+    # Content is JSON: a round trip through orjson copies it several times faster than
+    # copy.deepcopy, which took a fifth of a report page's time.
+    document = orjson.loads(orjson.dumps(content))
     plan = document.get("plan", {})
     last_year = plan.get("last_fiscal_year")
     for measure in document.get("measures", []):
