@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from measures.fiscal_years import fiscal_year_display
 from measures.models import Evaluation, Indicator, IndicatorValue, Measure, Round, Step
+from measures.round.entry_history import history_entries
 from measures.round.entry_years import last_year_entry, year_entry
 from measures.round.forms import EntryForm
 from measures.round.grading import suggest_grade
@@ -294,20 +295,12 @@ def _initial(evaluation: Evaluation, measure: Measure, proxy_departments) -> dic
 @login_required
 def entry_history(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get_evaluation_for_editor(request, pk)
-    records = list(evaluation.history.select_related("history_user").order_by("-history_date"))
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if older is None:
-            changes.append((newer, []))
-            continue
-        delta = newer.diff_against(older, excluded_fields=["version", "updated_at"])
-        changes.append((newer, delta.changes))
     return render(
         request,
         "measures/entry_history.html",
         {
             "evaluation": evaluation,
-            "changes": changes,
+            "entries": history_entries(evaluation),
             "year_display": fiscal_year_display(evaluation.fiscal_year),
         },
     )

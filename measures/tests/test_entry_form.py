@@ -304,3 +304,119 @@ class ErrorSummaryTests(EntryFormTestCase):
         self.assertEqual(positions, sorted(positions))
         self.assertIn('href="#proposed-grade"', summary)
         self.assertContains(response, 'id="proposed-grade"')
+
+
+class OnBehalfTests(EntryFormTestCase):
+    """代理入力: the reform office fills a department's entry; review still applies."""
+
+    def test_the_office_sees_every_open_entry_of_its_municipality(self):
+        finance_measure = make_measure(
+            self.plan, code="2", title="補助金の見直し", lead=self.finance
+        )
+        Evaluation.objects.create(measure=finance_measure, fiscal_year=2021)
+        self.client.force_login(self.officer)
+        response = self.client.get(reverse("measures:entry_list"))
+        titles = {e.measure.title for e in response.context["entries"]}
+        self.assertEqual(titles, {"行政評価の見直し", "補助金の見直し"})
+        self.assertContains(response, "担当課に代わって入力できます")
+
+    def test_the_office_enters_and_submits_for_a_department_and_it_is_recorded(self):
+        self.client.force_login(self.officer)
+        response = self.client.get(self.url())
+        self.assertTrue(response.context["proxy"])
+        self.assertEqual(response.context["form"]["entered_for"].value(), self.tax.pk)
+        self.post(**self.complete(submit="1", entered_for=self.tax.pk))
+        self.entry.refresh_from_db()
+        self.assertEqual(
+            (self.entry.review_status, self.entry.entered_by, self.entry.entered_for),
+            (Status.SUBMITTED, self.officer, self.tax),
+        )
+        self.assertEqual(self.entry.submitted_by, self.officer)
+        # The department sees who entered it for them, on its list and the form.
+        self.client.force_login(self.tax_staff)
+        for url in (reverse("measures:entry_list"), self.url()):
+            self.assertContains(self.client.get(url), "officerが税務課に代わって入力")
+
+    def test_an_entry_entered_on_behalf_is_reviewed_as_usual(self):
+        from measures.round.services import approve_entry
+
+        self.client.force_login(self.officer)
+        self.post(**self.complete(submit="1", entered_for=self.tax.pk))
+        self.entry.refresh_from_db()
+        approve_entry(evaluation=self.entry, by=self.officer)
+        self.entry.refresh_from_db()
+        self.assertEqual(
+            (self.entry.review_status, self.entry.final_grade, self.entry.reviewed_by),
+            (Status.APPROVED, self.grades["C"], self.officer),
+        )
+
+    def test_the_office_enters_only_for_the_measures_departments(self):
+        self.client.force_login(self.officer)
+        response = self.post(**self.complete(save="1", entered_for=self.finance.pk))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("entered_for", response.context["form"].errors)
+        self.entry.refresh_from_db()
+        self.assertEqual(self.entry.review_status, Status.NOT_STARTED)
+
+    def test_the_departments_own_save_is_not_recorded_as_on_behalf(self):
+        self.client.force_login(self.officer)
+        self.post(**self.complete(save="1", entered_for=self.tax.pk))
+        self.client.force_login(self.tax_staff)
+        response = self.client.get(self.url())
+        self.assertFalse(response.context["proxy"])
+        self.assertNotContains(response, 'name="entered_for"')
+        self.post(**self.complete(save="1", entered_for=self.finance.pk))  # ignored
+        self.entry.refresh_from_db()
+        self.assertEqual((self.entry.entered_by, self.entry.entered_for), (self.tax_staff, None))
+
+    def test_an_officer_whose_department_leads_the_measure_enters_as_that_department(self):
+        self.officer.membership.departments.add(self.tax)
+        self.client.force_login(self.officer)
+        self.assertFalse(self.client.get(self.url()).context["proxy"])
+
+    def test_an_officer_of_another_municipality_cannot_open_the_entry(self):
+        self.client.force_login(self.other_officer)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        response = self.post(**self.complete(save="1"))
+        self.assertEqual(response.status_code, 404)
+
+    def test_a_submitted_entry_cannot_be_changed_by_the_office_here_either(self):
+        self.client.force_login(self.officer)
+        self.post(**self.complete(submit="1", entered_for=self.tax.pk))
+        response = self.post(**self.complete(save="1", do_text="上書き", entered_for=self.tax.pk))
+        self.assertRedirects(response, self.url())
+        self.entry.refresh_from_db()
+        self.assertEqual(self.entry.do_text, "今年度の取組状況")
+
+
+class HistoryTests(EntryFormTestCase):
+    def test_the_history_speaks_plain_japanese(self):
+        self.client.force_login(self.officer)
+        self.post(**self.complete(save="1", entered_for=self.tax.pk))
+        self.client.force_login(self.tax_staff)
+        self.post(**self.complete(submit="1", do_text="直した取組状況"))
+        response = self.client.get(reverse("measures:entry_history", args=[self.entry.pk]))
+        html = response.content.decode()
+        for text in (
+            "取組状況（Do）：「今年度の取組状況」→「直した取組状況」",
+            "審査状況：「入力中」→「提出済み」",
+            "担当課の評価案：「」→「C 達成状況が50%以上75%未満」",
+            "代理入力した部署：「税務課」→「」",
+            "officerが税務課に代わって入力 — 変更（入力中）",
+            "— 追加（未着手）",
+        ):
+            self.assertIn(text, html)
+        for name in ("do_text", "review_status", "draft", "submitted", "Created", "Changed"):
+            self.assertNotIn(name, html.split("<main", 1)[1])
+
+    def test_the_history_query_count_does_not_grow_with_changes(self):
+        # session, user, membership, entry, records, users, departments, grades
+        self.client.force_login(self.officer)
+        self.post(**self.complete(save="1", entered_for=self.tax.pk))
+        url = reverse("measures:entry_history", args=[self.entry.pk])
+        with self.assertNumQueries(8):
+            self.client.get(url)
+        for text in ("一", "二", "三"):
+            self.post(**self.complete(save="1", entered_for=self.tax.pk, do_text=text))
+        with self.assertNumQueries(8):
+            self.client.get(url)
