@@ -112,7 +112,7 @@ class EntryForm(forms.Form):
         **kwargs,
     ):
         """`proxy_departments`: when the reform office enters on a department's behalf, the
-        measure's departments to choose from; None for the department's own staff."""
+        departments to choose from (a list, in order); None for the department's own staff."""
         super().__init__(*args, **kwargs)
         self.evaluation = evaluation
         self.indicators = [i for i in indicators if not i.not_settable]
@@ -150,11 +150,14 @@ class EntryForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-        if proxy_departments is not None:
-            self.fields["entered_for"] = forms.ModelChoiceField(
+        self.proxy_departments = (
+            {d.pk: d for d in proxy_departments} if proxy_departments is not None else None
+        )
+        if self.proxy_departments is not None:
+            self.fields["entered_for"] = forms.TypedChoiceField(
                 label=_("代わりに入力する部署"),
-                queryset=proxy_departments,
-                empty_label=None,
+                choices=[(pk, d.name) for pk, d in self.proxy_departments.items()],
+                coerce=int,
                 help_text=_("行政改革担当が、この部署に代わって入力します"),
             )
         # The order the page shows them in, which the error summary follows.
@@ -204,6 +207,9 @@ class EntryForm(forms.Form):
                 _("「%(raw)s」は大きすぎて金額として扱えません。"), params={"raw": raw}
             )
         return int(yen)
+
+    def clean_entered_for(self):
+        return self.proxy_departments[self.cleaned_data["entered_for"]]
 
     def clean_actual_revenue(self):
         return self._clean_yen("actual_revenue")

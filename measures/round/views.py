@@ -6,7 +6,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, OuterRef, Prefetch, Subquery, When
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -76,10 +76,8 @@ def _proxy_departments(membership, measure: Measure):
         return None
     if links:
         ordered = sorted(links, key=lambda link: (link.role != "lead", link.order, link.pk))
-        ids = [link.department_id for link in ordered]
-        order = Case(*(When(pk=pk, then=index) for index, pk in enumerate(ids)))
-        return Department.objects.filter(pk__in=ids).order_by(order)
-    return Department.objects.filter(municipality_id=membership.municipality_id)
+        return [link.department for link in ordered]
+    return list(Department.objects.filter(municipality_id=membership.municipality_id))
 
 
 def missing_items(evaluation: Evaluation) -> list[str]:
