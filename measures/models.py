@@ -936,6 +936,23 @@ class Evaluation(models.Model):
         verbose_name=_("審査者"),
     )
     reviewed_at = models.DateTimeField(_("審査日時"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("入力した職員"),
+    )
+    entered_for = models.ForeignKey(
+        "municipalities.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("代理入力した部署"),
+        help_text=_("行政改革担当が担当課に代わって入力したとき、その担当課"),
+    )
     published_at = models.DateTimeField(_("公表日時"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版数"), default=1, editable=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
@@ -1001,6 +1018,8 @@ class Evaluation(models.Model):
                 errors[field] = _("この計画の評価区分から選んでください。")
         if self.status_id and self.status.plan_id != plan.pk:
             errors["status"] = _("この計画の実施状況から選んでください。")
+        if self.entered_for_id and self.entered_for.municipality_id != plan.municipality_id:
+            errors["entered_for"] = _("この自治体の部署から選んでください。")
         if errors:
             raise ValidationError(errors)
 

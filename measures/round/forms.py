@@ -98,7 +98,21 @@ class EntryForm(forms.Form):
         help_text=_("円単位、または「1,200千円」のように単位付きで"),
     )
 
-    def __init__(self, *args, evaluation: Evaluation, indicators, steps, grades, **kwargs):
+    # Fields a department may copy from last year's entry of the same measure.
+    COPYABLE = ("do_text", "check_text", "action_text")
+
+    def __init__(
+        self,
+        *args,
+        evaluation: Evaluation,
+        indicators,
+        steps,
+        grades,
+        proxy_departments=None,
+        **kwargs,
+    ):
+        """`proxy_departments`: when the reform office enters on a department's behalf, the
+        departments to choose from (a list, in order); None for the department's own staff."""
         super().__init__(*args, **kwargs)
         self.evaluation = evaluation
         self.indicators = [i for i in indicators if not i.not_settable]
@@ -131,12 +145,42 @@ class EntryForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+            self.fields[f"step_{step.pk}_next"] = forms.CharField(
+                label=_("%(title)s の今後の取組・課題") % {"title": step.title},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.proxy_departments = (
+            {d.pk: d for d in proxy_departments} if proxy_departments is not None else None
+        )
+        if self.proxy_departments is not None:
+            self.fields["entered_for"] = forms.TypedChoiceField(
+                label=_("代わりに入力する部署"),
+                choices=[(pk, d.name) for pk, d in self.proxy_departments.items()],
+                coerce=int,
+                help_text=_("行政改革担当が、この部署に代わって入力します"),
+            )
+        # The order the page shows them in, which the error summary follows.
+        self.order_fields(
+            ["version", "entered_for", "do_text"]
+            + [f"indicator_{i.pk}" for i in self.indicators]
+            + [f"step_{s.pk}_{part}" for s in self.steps for part in ("actual", "progress", "next")]
+            + ["actual_revenue", "actual_saving", "check_text", "proposed_grade", "action_text"]
+        )
 
     def indicator_fields(self):
         return [(i, self[f"indicator_{i.pk}"]) for i in self.indicators]
 
     def step_fields(self):
-        return [(s, self[f"step_{s.pk}_actual"], self[f"step_{s.pk}_progress"]) for s in self.steps]
+        return [
+            (
+                s,
+                self[f"step_{s.pk}_actual"],
+                self[f"step_{s.pk}_progress"],
+                self[f"step_{s.pk}_next"],
+            )
+            for s in self.steps
+        ]
 
     def _clean_yen(self, name: str) -> int | None:
         raw = self.cleaned_data.get(name, "").strip()
@@ -163,6 +207,9 @@ class EntryForm(forms.Form):
                 _("「%(raw)s」は大きすぎて金額として扱えません。"), params={"raw": raw}
             )
         return int(yen)
+
+    def clean_entered_for(self):
+        return self.proxy_departments[self.cleaned_data["entered_for"]]
 
     def clean_actual_revenue(self):
         return self._clean_yen("actual_revenue")
@@ -197,7 +244,8 @@ class EntryForm(forms.Form):
         return cleaned
 
     def check_complete(self) -> bool:
-        """For submission: add an error to each field a complete entry needs."""
+        """For submission: add an error to each field a complete entry needs (after
+        is_valid(), also when it found other errors, so that all are named at once)."""
         required = [
             ("do_text", _("取組状況（Do）を書いてください。")),
             ("check_text", _("評価（Check）を書いてください。")),
@@ -205,7 +253,7 @@ class EntryForm(forms.Form):
         if self.grades:
             required.append(("proposed_grade", _("評価案を選んでください。")))
         for name, message in required:
-            if not self.cleaned_data.get(name):
+            if name not in self.errors and not self.cleaned_data.get(name):
                 self.add_error(name, message)
         for indicator in self.indicators:
             name = f"indicator_{indicator.pk}"
@@ -231,6 +279,7 @@ class EntryForm(forms.Form):
                 s.pk: (data[f"step_{s.pk}_actual"].strip(), data[f"step_{s.pk}_progress"].strip())
                 for s in self.steps
             },
+            step_next={s.pk: data[f"step_{s.pk}_next"].strip() for s in self.steps},
             actual_revenue=data.get("actual_revenue"),
             actual_saving=data.get("actual_saving"),
         )

@@ -49,6 +49,11 @@ class GradeSuggestion:
     indicators: list[IndicatorAchievement] = field(default_factory=list)
     reason: str = ""
 
+    @property
+    def percent(self) -> str:
+        """The measure's mean achievement, as the form shows it: 68%."""
+        return "" if self.ratio is None else f"{(self.ratio * 100).quantize(ONE)}%"
+
 
 def _comparable(value: IndicatorValue, unit: str) -> Decimal | None:
     """The value in the given unit, converting between money units; None if impossible."""

@@ -34,6 +34,7 @@ from measures.publication import report_years
 from measures.round.grading import suggest_grade
 from measures.values import Quantity
 from municipalities import content_version
+from municipalities.models import Department
 
 Status = Evaluation.ReviewStatus
 
@@ -106,6 +107,7 @@ class EntryData:
     status_id: int | None = None
     indicator_actuals: dict[int, Quantity | None] = field(default_factory=dict)
     step_actuals: dict[int, tuple[str, str]] = field(default_factory=dict)
+    step_next: dict[int, str] = field(default_factory=dict)
     actual_revenue: int | None = None
     actual_saving: int | None = None
 
@@ -119,9 +121,18 @@ def round_for(evaluation: Evaluation) -> Round | None:
 @transaction.atomic
 @content_version.batch()
 def save_entry(
-    *, evaluation_id: int, version: int, data: EntryData, by, submit: bool = False
+    *,
+    evaluation_id: int,
+    version: int,
+    data: EntryData,
+    by,
+    submit: bool = False,
+    on_behalf_of: Department | None = None,
 ) -> Evaluation:
     """Save a department's entry as a draft, or submit it.
+
+    `on_behalf_of` is the department the reform office enters for (代理入力); the entry
+    records who entered it and for whom, and is reviewed like any other once submitted.
 
     The row is locked while it is written and its version must be the one the form was
     opened with: a second editor's save is refused with EditConflict, never overwriting.
@@ -140,6 +151,8 @@ def save_entry(
     evaluation.check_text = data.check_text
     evaluation.action_text = data.action_text
     evaluation.proposed_grade = data.proposed_grade
+    evaluation.entered_by = by
+    evaluation.entered_for = on_behalf_of
     if data.status_id is not None:
         evaluation.status_id = data.status_id
     _save_actuals(evaluation, data)
@@ -177,12 +190,14 @@ def _save_actuals(evaluation: Evaluation, data: EntryData) -> None:
             row.save()
     for step_id, (actual, progress) in data.step_actuals.items():
         row = StepYear.objects.filter(step_id=step_id, fiscal_year=year).first()
+        # A caller that does not send 今後の取組・課題 leaves it as it was.
+        next_steps = data.step_next.get(step_id, row.next_steps if row else "")
         if row is None:
-            if not (actual or progress):
+            if not (actual or progress or next_steps):
                 continue
             row = StepYear(step_id=step_id, fiscal_year=year)
-        if (row.actual, row.progress) != (actual, progress):
-            row.actual, row.progress = actual, progress
+        if (row.actual, row.progress, row.next_steps) != (actual, progress, next_steps):
+            row.actual, row.progress, row.next_steps = actual, progress, next_steps
             row.full_clean()
             row.save()
     effect = EffectAmount.objects.filter(measure_id=evaluation.measure_id, fiscal_year=year).first()

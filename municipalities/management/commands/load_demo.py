@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from measures.fiscal_years import fiscal_year_display
-from measures.models import Evaluation, MeasureDepartment, Plan
+from measures.models import Evaluation, MeasureDepartment, Plan, Round
 from measures.plan_files.importing import PlanImportError, import_plan_document
 from measures.round.services import open_round
 from municipalities.models import Membership, Municipality
@@ -42,17 +43,29 @@ class Command(BaseCommand):
             self.stdout.write(f"取り込み: {path.name} → {summary.plan}")
             if layouts:
                 self.stdout.write(f"  進捗報告の様式: {'、'.join(str(x) for x in layouts)}")
+        admin = self.create_admin()
+        self.open_rounds(admin)
         accounts = self.create_accounts()
-        self.open_rounds()
         self.stdout.write("")
         self.stdout.write(f"デモ用アカウント（パスワードはすべて {DEMO_PASSWORD}）")
         for username, description in accounts:
             self.stdout.write(f"  {username:<28} {description}")
 
-    def open_rounds(self) -> None:
-        """Open, for each plan, its first year with no results yet, so that the demo's
-        department staff have entries to fill in."""
-        admin = get_user_model().objects.get(username="admin")
+    def create_admin(self):
+        user_model = get_user_model()
+        admin = user_model.objects.filter(username="admin").first() or user_model(username="admin")
+        admin.is_staff = admin.is_superuser = True
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        return admin
+
+    def open_rounds(self, admin) -> None:
+        """Open a round for every plan: its first year with no results yet, so that the demo's
+        department staff have entries to fill in.
+
+        A plan whose every year has results (南アルプス市's file reports the one year its
+        period holds) is continued by one year in the demo database only, so that its round
+        can be walked through too, with last year's results beside the form."""
         deadline = timezone.localdate() + datetime.timedelta(days=30)
         for plan in Plan.objects.order_by("municipality__code"):
             if plan.rounds.exists():
@@ -62,19 +75,30 @@ class Command(BaseCommand):
             )
             year = next((y for y in plan.fiscal_years if y not in done), None)
             if year is None:
-                continue
+                year = plan.last_fiscal_year + 1
+                plan.last_fiscal_year = year
+                plan.full_clean()
+                plan.save(update_fields=["last_fiscal_year"])
+                self.stdout.write(
+                    f"デモ用に計画期間を延長: {plan} {fiscal_year_display(year)}まで"
+                    "（取り込んだ資料の全年度に実績があるため）"
+                )
             open_round(plan=plan, fiscal_year=year, deadline=deadline, by=admin)
             self.stdout.write(
                 f"受付開始: {plan} {fiscal_year_display(year)}（期限 {deadline:%Y-%m-%d}）"
             )
 
     def create_accounts(self) -> list[tuple[str, str]]:
-        user_model = get_user_model()
-        admin = user_model.objects.filter(username="admin").first() or user_model(username="admin")
-        admin.is_staff = admin.is_superuser = True
-        admin.set_password(DEMO_PASSWORD)
-        admin.save()
+        """admin, and per municipality its reform office and one staff account for each lead
+        department with entries in an open round (`<slug>-staff`, `<slug>-staff-2`, …, in the
+        order of the departments' first measures)."""
         accounts = [("admin", "システム管理者（全自治体）")]
+        open_round_of_entry = Round.objects.filter(
+            plan_id=OuterRef("measure__plan_id"),
+            fiscal_year=OuterRef("fiscal_year"),
+            status=Round.Status.OPEN,
+        )
+        open_entries = Evaluation.objects.filter(Exists(open_round_of_entry))
         for municipality in Municipality.objects.order_by("code"):
             create_staff_user(
                 username=f"{municipality.slug}-office",
@@ -84,26 +108,25 @@ class Command(BaseCommand):
                 display_name=f"{municipality.name} 行政改革担当",
             )
             accounts.append((f"{municipality.slug}-office", f"{municipality.name} 行政改革担当"))
-            lead = (
+            links = (
                 MeasureDepartment.objects.filter(
                     measure__plan__municipality=municipality,
                     role=MeasureDepartment.Role.LEAD,
+                    measure__in=open_entries.values("measure_id"),
                 )
                 .select_related("department")
-                .order_by("measure__order", "order")
-                .first()
+                .order_by("measure__plan_id", "measure__order", "order", "pk")
             )
-            if lead is None:
-                continue
-            create_staff_user(
-                username=f"{municipality.slug}-staff",
-                password=DEMO_PASSWORD,
-                municipality=municipality,
-                role=Membership.Role.DEPARTMENT_STAFF,
-                departments=[lead.department],
-                display_name=f"{municipality.name} {lead.department.name}",
-            )
-            accounts.append(
-                (f"{municipality.slug}-staff", f"{municipality.name} {lead.department.name} 職員")
-            )
+            departments = list(dict.fromkeys(link.department for link in links))
+            for number, department in enumerate(departments, start=1):
+                username = f"{municipality.slug}-staff" + (f"-{number}" if number > 1 else "")
+                create_staff_user(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    municipality=municipality,
+                    role=Membership.Role.DEPARTMENT_STAFF,
+                    departments=[department],
+                    display_name=f"{municipality.name} {department.name}",
+                )
+                accounts.append((username, f"{municipality.name} {department.name} 職員"))
         return accounts
