@@ -419,7 +419,7 @@ class EvaluationAdmin(EvaluationReviewMixin, ScopedAdmin):
                     ("submitted_by", "submitted_at"),
                     ("reviewed_by", "reviewed_at"),
                     "published_at",
-                    "version",
+                    ("version", "opened_version"),
                 ]
             },
         ),

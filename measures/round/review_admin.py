@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q
 from django.http import HttpResponseRedirect
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.fiscal_years import fiscal_year_display
 from measures.models import Evaluation, Grade, MeasureDepartment, Pillar, Round
 from measures.round import services
+from measures.round.review_summary import review_summary
 from municipalities.admin_base import OfferedValuesFilter
 from municipalities.models import Department
 from municipalities.scoping import scope_queryset
@@ -90,7 +92,12 @@ class DisagreementFilter(OfferedValuesFilter):
 class EvaluationReviewForm(forms.ModelForm):
     """The review of an entry. Its review status is not a field: it changes only through the
     review actions (approve, return, publish in measures.round.services), which record who and
-    when; the measure and year are fixed once the entry exists (see get_readonly_fields)."""
+    when; the measure and year are fixed once the entry exists (see get_readonly_fields).
+
+    The form carries the version it was opened with: a save after someone else changed the
+    entry (the department, another officer) is refused instead of overwriting it."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Evaluation
@@ -108,8 +115,27 @@ class EvaluationReviewForm(forms.ModelForm):
             "review_comment",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+            self.fields["opened_version"].required = True
+            self.fields["opened_version"].error_messages["required"] = _(
+                "開いたときの版数がありません。入力を開き直してください。"
+            )
+
     def clean(self):
         cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk and opened is not None and opened != self.instance.version:
+            # A form-wide error: the field is hidden, so its own error would not be seen.
+            raise ValidationError(
+                _(
+                    "この入力は、開いた後に他の人が変更しました（版数 %(opened)s → %(current)s）。"
+                    "開き直して、変更を確かめてから保存してください。"
+                )
+                % {"opened": opened, "current": self.instance.version}
+            )
         final, computed = cleaned.get("final_grade"), self.instance.computed_grade
         if final and computed and final != computed and not cleaned.get("override_reason"):
             self.add_error(
@@ -140,6 +166,18 @@ class EvaluationReviewMixin(FiscalYearColumn):
     def get_readonly_fields(self, request, obj=None):
         fixed = ["review_status"] + (["measure", "fiscal_year"] if obj is not None else [])
         return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # A form the department opened before this save no longer matches (EditConflict).
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        evaluation = self.get_object(request, unquote(object_id)) if object_id else None
+        if evaluation is not None:
+            extra_context = {**(extra_context or {}), "summary": review_summary(evaluation)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (
