@@ -39,7 +39,9 @@ from measures.round.review_admin import (
     DisagreementFilter,
     EvaluationReviewMixin,
     GradeFilter,
+    OverdueFilter,
     PillarFilter,
+    PlanFilter,
     ReportAdminMixin,
     RoundAdminMixin,
 )
@@ -379,10 +381,12 @@ class EvaluationAdmin(EvaluationReviewMixin, ScopedAdmin):
     list_filter = [
         "review_status",
         "fiscal_year",
+        PlanFilter,
         DepartmentFilter,
         PillarFilter,
         GradeFilter,
         DisagreementFilter,
+        OverdueFilter,
         "measure__plan__municipality",
     ]
     list_select_related = [
@@ -419,7 +423,7 @@ class EvaluationAdmin(EvaluationReviewMixin, ScopedAdmin):
                     ("submitted_by", "submitted_at"),
                     ("reviewed_by", "reviewed_at"),
                     "published_at",
-                    "version",
+                    ("version", "opened_version"),
                 ]
             },
         ),

@@ -1271,6 +1271,48 @@ class Round(models.Model):
         return self.status == self.Status.OPEN
 
 
+class ReminderSent(models.Model):
+    """A reminder of one stage that went to a department for a round: each stage goes once
+    (the daily command may run any number of times)."""
+
+    municipality_path = "round__plan__municipality"
+
+    class Stage(models.TextChoices):
+        WEEK_BEFORE = "week_before", _("期限前の催促")
+        DAY_BEFORE = "day_before", _("期限前日の催促")
+        OVERDUE = "overdue", _("期限後の催促")
+        ESCALATED = "escalated", _("所属長への催促")
+
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("年度の取りまとめ"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部署")
+    )
+    stage = models.CharField(_("段階"), max_length=12, choices=Stage.choices)
+    sent_at = models.DateTimeField(_("送信日時"), auto_now_add=True)
+    recipients = models.TextField(_("宛先"), blank=True)
+    entry_count = models.PositiveIntegerField(_("未提出の件数"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("送った催促")
+        verbose_name_plural = _("送った催促")
+        ordering = ["round_id", "department_id", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "department", "stage"], name="reminder_stage_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.department} {self.get_stage_display()}"
+
+
 class Report(models.Model):
     """A published progress report of one fiscal year: a frozen copy of what was published.
 

@@ -18,7 +18,7 @@ class MunicipalityAdmin(ScopedAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdmin):
-    list_display = ["name", "municipality", "is_reform_office", "email"]
+    list_display = ["name", "municipality", "is_reform_office", "email", "head_email"]
     list_filter = ["is_reform_office", "municipality"]
     list_select_related = ["municipality"]
     search_fields = ["name", "kana", "municipality__name"]

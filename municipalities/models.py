@@ -81,6 +81,11 @@ class Department(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kana = models.CharField(_("よみがな"), max_length=200, blank=True)
     email = models.EmailField(_("連絡先メール"), blank=True)
+    head_email = models.EmailField(
+        _("所属長の連絡先メール"),
+        blank=True,
+        help_text=_("入力期限を過ぎても未提出の入力が残るとき、催促がこの宛先にも送られます"),
+    )
     is_reform_office = models.BooleanField(
         _("行政改革担当"), default=False, help_text=_("計画を所管し、各課の入力を審査する部署")
     )

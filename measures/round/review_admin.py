@@ -2,16 +2,21 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from measures.fiscal_years import fiscal_year_display
-from measures.models import Evaluation, Grade, MeasureDepartment, Pillar, Round
+from measures.models import Evaluation, Grade, MeasureDepartment, Pillar, Plan, Round
 from measures.round import services
+from measures.round.dashboard import NO_DEPARTMENT, disagreeing, overdue, round_dashboard
+from measures.round.review_summary import review_summary
 from municipalities.admin_base import OfferedValuesFilter
 from municipalities.models import Department
 from municipalities.scoping import scope_queryset
@@ -23,11 +28,43 @@ class DepartmentFilter(OfferedValuesFilter):
 
     def lookups(self, request, model_admin):
         departments = scope_queryset(Department.objects.all(), request.user).order_by("name")
-        return [(d.pk, d.name) for d in departments]
+        return [(d.pk, d.name) for d in departments] + [(NO_DEPARTMENT, _("（担当課なし）"))]
+
+    def queryset(self, request, queryset):
+        lead = MeasureDepartment.objects.filter(
+            measure_id=OuterRef("measure_id"), role=MeasureDepartment.Role.LEAD
+        )
+        if self.value() == NO_DEPARTMENT:
+            return queryset.filter(~Exists(lead))
+        if self.value():
+            return queryset.filter(Exists(lead.filter(department_id=self.value())))
+        return queryset
+
+
+class PlanFilter(OfferedValuesFilter):
+    title = _("計画")
+    parameter_name = "plan"
+
+    def lookups(self, request, model_admin):
+        plans = scope_queryset(Plan.objects.all(), request.user).select_related("municipality")
+        return [(p.pk, f"{p.municipality.name} {p.name}") for p in plans]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(measure__department_links__department_id=self.value()).distinct()
+            return queryset.filter(measure__plan_id=self.value())
+        return queryset
+
+
+class OverdueFilter(OfferedValuesFilter):
+    title = _("入力期限")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("期限を過ぎて未提出のもの"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return overdue(queryset, timezone.localdate())
         return queryset
 
 
@@ -78,19 +115,19 @@ class DisagreementFilter(OfferedValuesFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(
-                Q(proposed_grade__isnull=False, computed_grade__isnull=False)
-                & ~Q(proposed_grade=F("computed_grade"))
-                | Q(final_grade__isnull=False, computed_grade__isnull=False)
-                & ~Q(final_grade=F("computed_grade"))
-            )
+            return disagreeing(queryset)
         return queryset
 
 
 class EvaluationReviewForm(forms.ModelForm):
     """The review of an entry. Its review status is not a field: it changes only through the
     review actions (approve, return, publish in measures.round.services), which record who and
-    when; the measure and year are fixed once the entry exists (see get_readonly_fields)."""
+    when; the measure and year are fixed once the entry exists (see get_readonly_fields).
+
+    The form carries the version it was opened with: a save after someone else changed the
+    entry (the department, another officer) is refused instead of overwriting it."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Evaluation
@@ -108,8 +145,27 @@ class EvaluationReviewForm(forms.ModelForm):
             "review_comment",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+            self.fields["opened_version"].required = True
+            self.fields["opened_version"].error_messages["required"] = _(
+                "開いたときの版数がありません。入力を開き直してください。"
+            )
+
     def clean(self):
         cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk and opened is not None and opened != self.instance.version:
+            # A form-wide error: the field is hidden, so its own error would not be seen.
+            raise ValidationError(
+                _(
+                    "この入力は、開いた後に他の人が変更しました（版数 %(opened)s → %(current)s）。"
+                    "開き直して、変更を確かめてから保存してください。"
+                )
+                % {"opened": opened, "current": self.instance.version}
+            )
         final, computed = cleaned.get("final_grade"), self.instance.computed_grade
         if final and computed and final != computed and not cleaned.get("override_reason"):
             self.add_error(
@@ -140,6 +196,18 @@ class EvaluationReviewMixin(FiscalYearColumn):
     def get_readonly_fields(self, request, obj=None):
         fixed = ["review_status"] + (["measure", "fiscal_year"] if obj is not None else [])
         return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # A form the department opened before this save no longer matches (EditConflict).
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        evaluation = self.get_object(request, unquote(object_id)) if object_id else None
+        if evaluation is not None:
+            extra_context = {**(extra_context or {}), "summary": review_summary(evaluation)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (
@@ -231,11 +299,45 @@ class RoundForm(forms.ModelForm):
 
 class RoundAdminMixin(FiscalYearColumn):
     form = RoundForm
-    list_display = ["plan", "year", "deadline", "status"]
+    list_display = ["plan", "year", "deadline", "status", "dashboard_link"]
     list_filter = ["status", "plan__municipality"]
     list_select_related = ["plan"]
     readonly_fields = ["overview"]
     actions = ["remind_departments", "publish_reports", "reopen_years"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="measures_round_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request, object_id):
+        """The round at a glance: counts per department and status linking to the queue,
+        overdue entries, disagreeing grades, and the way to preview and publish."""
+        round_ = self.get_object(request, unquote(object_id))
+        if round_ is None or not self.has_view_or_change_permission(request, round_):
+            raise Http404
+        dashboard = round_dashboard(round_, today=timezone.localdate())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(round)s の状況") % {"round": round_},
+            "opts": self.model._meta,
+            "original": round_,
+            "dashboard": dashboard,
+        }
+        return TemplateResponse(request, "admin/measures/round/dashboard.html", context)
+
+    @admin.display(description=_("取りまとめの状況"))
+    def dashboard_link(self, obj: Round):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:measures_round_dashboard", args=[obj.pk]),
+            _("状況を見る"),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # The plan and year of an opened round do not change; its entries hang on them.

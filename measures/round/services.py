@@ -31,6 +31,7 @@ from measures.models import (
 )
 from measures.plan_files.exporting import plan_document, plan_queryset
 from measures.publication import report_years
+from measures.round import notifications
 from measures.round.grading import suggest_grade
 from measures.values import Quantity
 from municipalities import content_version
@@ -168,6 +169,8 @@ def save_entry(
     evaluation.version += 1
     evaluation.full_clean()
     evaluation.save()
+    if submit:
+        notifications.entry_submitted(evaluation)
     return evaluation
 
 
@@ -226,6 +229,7 @@ def return_entry(*, evaluation: Evaluation, by, comment: str) -> Evaluation:
     evaluation.review_comment = comment.strip()
     evaluation.record_review(Status.RETURNED, by)
     evaluation.save()
+    notifications.entry_returned(evaluation)
     return evaluation
 
 
@@ -248,6 +252,7 @@ def approve_entry(
     evaluation.record_review(Status.APPROVED, by)
     evaluation.full_clean()
     evaluation.save()
+    notifications.entry_approved(evaluation)
     return evaluation
 
 
@@ -441,38 +446,7 @@ def round_overview(round_: Round) -> list[dict]:
 
 
 def send_reminders(*, round_: Round, today: datetime.date) -> int:
-    """E-mail each department that still has entries to finish in the round; returns how
-    many e-mails were sent. Departments without an address are skipped."""
-    from django.core.mail import send_mail
-
-    from measures.fiscal_years import fiscal_year_display
-
-    outstanding: dict = {}
-    evaluations = Evaluation.objects.filter(
-        measure__plan_id=round_.plan_id,
-        fiscal_year=round_.fiscal_year,
-        review_status__in=OUTSTANDING,
-    ).prefetch_related("measure__department_links__department")
-    for evaluation in evaluations:
-        for link in evaluation.measure.department_links.all():
-            if link.role == "lead" and link.department.email:
-                outstanding.setdefault(link.department, []).append(evaluation)
-    days_left = (round_.deadline - today).days
-    sent = 0
-    for department, entries in sorted(outstanding.items(), key=lambda item: item[0].name):
-        lines = "\n".join(
-            f"・{e.measure.display_code} {e.measure.title}（{e.get_review_status_display()}）"
-            for e in entries
-        )
-        send_mail(
-            subject=f"【行政改革】{fiscal_year_display(round_.fiscal_year)}の入力期限まであと{days_left}日",
-            message=(
-                f"{department.name} 御中\n\n{round_.plan.name}の"
-                f"{fiscal_year_display(round_.fiscal_year)}の実績入力が、次の{len(entries)}件で"
-                f"まだ終わっていません。期限は{round_.deadline:%Y年%m月%d日}です。\n\n{lines}\n"
-            ),
-            from_email=None,
-            recipient_list=[department.email],
-        )
-        sent += 1
-    return sent
+    """E-mail each department that still has entries to submit in the round, now; returns
+    how many e-mails were sent. Departments without an address are skipped. The daily
+    reminders in stages are notifications.send_due_reminders."""
+    return notifications.send_reminders_now(round_=round_, today=today)

@@ -182,6 +182,7 @@ class ReviewFormTests(AdminResilienceTestCase):
             "override_reason": "",
             "review_status": self.entry.review_status,
             "review_comment": "",
+            "opened_version": Evaluation.objects.get(pk=self.entry.pk).version,
             **changes,
         }
         return self.client.post(self.url, data)

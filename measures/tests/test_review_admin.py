@@ -42,6 +42,26 @@ class ReviewTestCase(RoundTestCase):
         self.client.force_login(self.office)
         self.queue = reverse("admin:measures_evaluation_changelist")
 
+    def form_data(self, evaluation, **changes):
+        evaluation.refresh_from_db()
+        data = {
+            "measure": evaluation.measure_id,
+            "fiscal_year": evaluation.fiscal_year,
+            "status": "",
+            "plan_text": evaluation.plan_text,
+            "do_text": evaluation.do_text,
+            "check_text": evaluation.check_text,
+            "action_text": evaluation.action_text,
+            "proposed_grade": evaluation.proposed_grade_id or "",
+            "final_grade": evaluation.final_grade_id or "",
+            "override_reason": evaluation.override_reason,
+            "review_status": evaluation.review_status,
+            "review_comment": evaluation.review_comment,
+            "opened_version": evaluation.version,
+        }
+        data.update(changes)
+        return data
+
 
 class QueueTests(ReviewTestCase):
     def test_the_queue_filters_by_status_department_pillar_and_grade(self):
@@ -82,25 +102,6 @@ class QueueTests(ReviewTestCase):
 class ReviewActionTests(ReviewTestCase):
     def change_url(self, evaluation):
         return reverse("admin:measures_evaluation_change", args=[evaluation.pk])
-
-    def form_data(self, evaluation, **changes):
-        evaluation.refresh_from_db()
-        data = {
-            "measure": evaluation.measure_id,
-            "fiscal_year": evaluation.fiscal_year,
-            "status": "",
-            "plan_text": evaluation.plan_text,
-            "do_text": evaluation.do_text,
-            "check_text": evaluation.check_text,
-            "action_text": evaluation.action_text,
-            "proposed_grade": evaluation.proposed_grade_id or "",
-            "final_grade": evaluation.final_grade_id or "",
-            "override_reason": evaluation.override_reason,
-            "review_status": evaluation.review_status,
-            "review_comment": evaluation.review_comment,
-        }
-        data.update(changes)
-        return data
 
     def test_approve_button_sets_the_proposed_grade_as_final(self):
         self.submit(self.entry, grade="C")
