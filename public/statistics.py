@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from measures.models import Grade, Pillar, Plan
+from measures.models import EffectAmount, Grade, Pillar, Plan
 from public.published import MeasureOutline
 
 
@@ -138,28 +138,46 @@ def effect_tables(
     """効果額 per basis (単年度 / 累計): for each top pillar (小計) and the plan (合計), the
     歳入増, 歳出削減 and their sum per year, planned and actual. Actuals are the outlines'
     (already only where public). Bases and lines without any amount are left out."""
+    # One pass over the effects: each adds to its top pillar's lines and to the plan's.
+    groups = [str(root) for root in roots] + ["合計"]
+    index_of_root = {root.pk: index for index, root in enumerate(roots)}
+    total = len(groups) - 1
+    wanted = set(years)
     tables = []
     for basis in sorted({effect.basis for m in measures for effect in m.effects}):
-        groups = [
-            (str(root), [m for m in measures if m.pillar_id and root_of[m.pillar_id].pk == root.pk])
-            for root in roots
-        ]
-        groups.append(("合計", list(measures)))
-        rows = []
-        for label, members in groups:
-            for part, _word in PARTS:
-                by_year = {year: {"planned": None, "actual": None} for year in years}
-                for measure in members:
-                    for effect in measure.effects:
-                        if effect.basis != basis or effect.fiscal_year not in by_year:
+        sums = {
+            (group, part): {year: {"planned": None, "actual": None} for year in years}
+            for group in range(len(groups))
+            for part, _word in PARTS
+        }
+        for measure in measures:
+            root = index_of_root.get(root_of[measure.pillar_id].pk) if measure.pillar_id else None
+            targets = (total,) if root is None else (root, total)
+            for effect in measure.effects:
+                if effect.basis != basis or effect.fiscal_year not in wanted:
+                    continue
+                for key in ("planned", "actual"):
+                    revenue = getattr(effect, f"{key}_revenue")
+                    saving = getattr(effect, f"{key}_saving")
+                    amounts = (
+                        ("revenue", revenue),
+                        ("saving", saving),
+                        ("total", EffectAmount.total_of(revenue, saving)),
+                    )
+                    for part, amount in amounts:
+                        if amount is None:
                             continue
-                        cell = by_year[effect.fiscal_year]
-                        for key in ("planned", "actual"):
-                            amount = effect.amount(key, part)
-                            if amount is not None:
-                                cell[key] = (cell[key] or 0) + amount
-                if any(v is not None for cell in by_year.values() for v in cell.values()):
-                    rows.append(EffectRow(label, part, by_year, basis == "cumulative"))
+                        for group in targets:
+                            cell = sums[group, part][effect.fiscal_year]
+                            cell[key] = (cell[key] or 0) + amount
+        rows = [
+            EffectRow(label, part, sums[group, part], basis == "cumulative")
+            for group, label in enumerate(groups)
+            for part, _word in PARTS
+            if any(
+                value is not None for cell in sums[group, part].values() for value in cell.values()
+            )
+        ]
         if rows:
             tables.append(EffectTable(basis, rows))
     return tables
