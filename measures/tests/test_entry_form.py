@@ -176,11 +176,15 @@ class ComputedGradeTests(EntryFormTestCase):
         response = self.client.get(self.url())
         self.assertContains(response, "算出できません（達成率を計算できる指標がありません）")
         self.assertContains(response, "未収債権額：数値がありません: 実績値")
+        self.assertContains(
+            response, "実績値を入力して下書きとして保存すると、ここに算出した評価が出ます。"
+        )
         self.post(**self.complete(save="1"))
         response = self.client.get(self.url())
         # 982 → 790 against 700: 68 % of the way, C; beside the plan's grade definitions.
         self.assertContains(response, "C 達成状況が50%以上75%未満</strong>（達成率 68%）")
         self.assertContains(response, "未収債権額：達成率 68%")
+        self.assertNotContains(response, "ここに算出した評価が出ます")
         self.assertContains(response, "達成状況が75%以上100%未満の定義")
 
     def test_the_computed_grade_shows_on_the_submitted_entry_with_the_definitions(self):
