@@ -98,9 +98,8 @@ def _row_changes(records, labels_of) -> list[tuple]:
     previous: dict = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.pk)):
         old = dict(previous.get(record.id, []))
-        new = [] if record.history_type == "-" else labels_of(record)
-        if record.history_type == "-":
-            new = [(label, "") for label, _value in old.items()]
+        deleted = record.history_type == "-"
+        new = [(label, "") for label in old] if deleted else labels_of(record)
         changes = [
             Change(label, old.get(label, ""), value)
             for label, value in new
