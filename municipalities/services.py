@@ -63,7 +63,8 @@ def reform_office_group() -> Group:
 def create_staff_user(
     *,
     username: str,
-    password: str,
+    password: str = "",
+    password_hash: str = "",
     municipality: Municipality,
     role: str,
     departments: list[Department] | None = None,
@@ -72,12 +73,16 @@ def create_staff_user(
     """Create or reset a staff account with its membership.
 
     Reform-office members get admin access (is_staff) through the reform office group;
-    department staff work in the staff pages only.
+    department staff work in the staff pages only. `password_hash` (from make_password)
+    may stand for `password`, so that many accounts with one password are hashed once.
     """
     departments = departments or []
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username)
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.last_name = display_name
     user.is_staff = role == Membership.Role.REFORM_OFFICE
     user.is_superuser = False

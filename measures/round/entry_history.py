@@ -9,10 +9,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from measures.models import Evaluation, Grade, ImplementationStatus
+from measures.models import (
+    EffectAmount,
+    Evaluation,
+    Grade,
+    ImplementationStatus,
+    Indicator,
+    IndicatorValue,
+    Step,
+    StepYear,
+)
 from municipalities.models import Department
 
 ACTIONS = {"+": _("追加"), "~": _("変更"), "-": _("削除")}
+# A change to the year's actuals this close before a save of the entry by the same person
+# was part of that save (the entry form writes them in one transaction).
+_SAME_SAVE = datetime.timedelta(seconds=10)
 # Bookkeeping a person did not change.
 _LEFT_OUT = ["version", "updated_at"]
 
@@ -78,8 +90,71 @@ def _shown(value, name: str, related: dict[str, dict]) -> str:
     return str(value)
 
 
+def _row_changes(records, labels_of) -> list[tuple]:
+    """(date, user, action, changes) for each historical record of the year's rows, each
+    compared with the same row's record before it; `labels_of(record)` gives
+    (label, value) pairs."""
+    found = []
+    previous: dict = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.pk)):
+        old = dict(previous.get(record.id, []))
+        deleted = record.history_type == "-"
+        new = [(label, "") for label in old] if deleted else labels_of(record)
+        changes = [
+            Change(label, old.get(label, ""), value)
+            for label, value in new
+            if old.get(label, "") != value
+        ]
+        previous[record.id] = new
+        if changes:
+            found.append(
+                (record.history_date, record.history_user_id, record.history_type, changes)
+            )
+    return found
+
+
+def _actuals_changes(evaluation: Evaluation) -> list[tuple]:
+    """The year's indicator actuals, step rows and effect amounts as they changed."""
+    year = evaluation.fiscal_year
+    indicators = {i.pk: i.name for i in Indicator.objects.filter(measure_id=evaluation.measure_id)}
+    steps = {s.pk: s.title for s in Step.objects.filter(measure_id=evaluation.measure_id)}
+    values = IndicatorValue.history.filter(
+        indicator_id__in=indicators, kind=IndicatorValue.Kind.ACTUAL, fiscal_year=year
+    )
+    step_years = StepYear.history.filter(step_id__in=steps, fiscal_year=year)
+    effects = EffectAmount.history.filter(measure_id=evaluation.measure_id, fiscal_year=year)
+
+    def value_labels(record):
+        return [(f"{indicators.get(record.indicator_id, '')} の実績値", record.instance.display)]
+
+    def step_labels(record):
+        title = steps.get(record.step_id, "")
+        return [
+            (f"{title} の実績", record.actual),
+            (f"{title} の取組状況", record.progress),
+            (f"{title} の今後の取組・課題", record.next_steps),
+        ]
+
+    def effect_labels(record):
+        return [
+            (str(_("効果額 実績 歳入増")), _yen(record.actual_revenue)),
+            (str(_("効果額 実績 歳出削減")), _yen(record.actual_saving)),
+        ]
+
+    return [
+        *_row_changes(values, value_labels),
+        *_row_changes(step_years, step_labels),
+        *_row_changes(effects, effect_labels),
+    ]
+
+
+def _yen(amount: int | None) -> str:
+    return "" if amount is None else f"{amount:,}円"
+
+
 def history_entries(evaluation: Evaluation) -> list[HistoryEntry]:
-    """The entry's changes, newest first, each with what changed from the one before."""
+    """The entry's changes, newest first, each with what changed from the one before; a
+    change to the year's actuals joins the save of the entry it was part of."""
     records = list(
         evaluation.history.select_related("history_user").order_by("-history_date", "-pk")
     )
@@ -110,4 +185,32 @@ def history_entries(evaluation: Evaluation) -> list[HistoryEntry]:
                 changes=changes,
             )
         )
+    users = {}
+    rows = _actuals_changes(evaluation)
+    if rows:
+        ids = {user_id for _when, user_id, _type, _changes in rows if user_id}
+        users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
+    for when, user_id, history_type, changes in rows:
+        save = next(
+            (
+                entry
+                for record, entry in zip(reversed(records), reversed(entries), strict=True)
+                if record.history_user_id == user_id
+                and datetime.timedelta(0) <= record.history_date - when <= _SAME_SAVE
+            ),
+            None,
+        )
+        if save is not None:
+            save.changes.extend(changes)
+        else:
+            entries.append(
+                HistoryEntry(
+                    when=when,
+                    who=user_name(users.get(user_id)),
+                    action=str(ACTIONS.get(history_type, history_type)),
+                    status="",
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

@@ -176,11 +176,15 @@ class ComputedGradeTests(EntryFormTestCase):
         response = self.client.get(self.url())
         self.assertContains(response, "算出できません（達成率を計算できる指標がありません）")
         self.assertContains(response, "未収債権額：数値がありません: 実績値")
+        self.assertContains(
+            response, "実績値を入力して下書きとして保存すると、ここに算出した評価が出ます。"
+        )
         self.post(**self.complete(save="1"))
         response = self.client.get(self.url())
         # 982 → 790 against 700: 68 % of the way, C; beside the plan's grade definitions.
         self.assertContains(response, "C 達成状況が50%以上75%未満</strong>（達成率 68%）")
         self.assertContains(response, "未収債権額：達成率 68%")
+        self.assertNotContains(response, "ここに算出した評価が出ます")
         self.assertContains(response, "達成状況が75%以上100%未満の定義")
 
     def test_the_computed_grade_shows_on_the_submitted_entry_with_the_definitions(self):
@@ -404,19 +408,51 @@ class HistoryTests(EntryFormTestCase):
             "代理入力した部署：「税務課」→「」",
             "officerが税務課に代わって入力 — 変更（入力中）",
             "— 追加（未着手）",
+            # The year's actuals join the save they were part of.
+            "未収債権額 の実績値：「」→「790百万円」",
+            "滞納債権の整理・回収 の今後の取組・課題：「」→「納付勧奨の外部委託」",
+            "効果額 実績 歳出削減：「」→「3,000,000円」",
         ):
             self.assertIn(text, html)
         for name in ("do_text", "review_status", "draft", "submitted", "Created", "Changed"):
             self.assertNotIn(name, html.split("<main", 1)[1])
 
+    def test_a_change_of_actuals_alone_is_its_own_line(self):
+        self.client.force_login(self.tax_staff)
+        self.post(**self.complete(save="1"))
+        value = IndicatorValue.objects.get(
+            indicator=self.indicator, kind=Kind.ACTUAL, fiscal_year=2021
+        )
+        value.text = "780百万円"
+        value.value = 780
+        value._history_date = timezone.now() + datetime.timedelta(minutes=5)
+        value.save()
+        entries = self.client.get(reverse("measures:entry_history", args=[self.entry.pk])).context[
+            "entries"
+        ]
+        self.assertEqual(entries[0].status, "")
+        self.assertEqual(
+            [(c.label, c.old, c.new) for c in entries[0].changes],
+            [("未収債権額 の実績値", "790百万円", "780百万円")],
+        )
+
     def test_the_history_query_count_does_not_grow_with_changes(self):
-        # session, user, membership, entry, records, users, departments, grades
+        # session, user, membership, entry, records, users, departments, grades; the
+        # measure's indicators and steps, the histories of their actuals, step rows and
+        # effects, and the users who changed them
         self.client.force_login(self.officer)
         self.post(**self.complete(save="1", entered_for=self.tax.pk))
         url = reverse("measures:entry_history", args=[self.entry.pk])
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(14):
             self.client.get(url)
         for text in ("一", "二", "三"):
-            self.post(**self.complete(save="1", entered_for=self.tax.pk, do_text=text))
-        with self.assertNumQueries(8):
+            self.post(
+                **self.complete(
+                    save="1",
+                    entered_for=self.tax.pk,
+                    do_text=text,
+                    actual_saving=f"{len(text)}千円",
+                )
+            )
+        with self.assertNumQueries(14):
             self.client.get(url)

@@ -22,7 +22,7 @@ from municipalities.tests.base import ActorsTestCase
 Kind = IndicatorValue.Kind
 
 
-class EntryFormQueryCountTests(ActorsTestCase):
+class QueryCountTestCase(ActorsTestCase):
     def build(self, size: int, parts: int) -> Evaluation:
         """A plan of `size` measures led by 税務課, each with its 2020 entry approved and its
         2021 entry open; the first measure has `parts` indicators and steps."""
@@ -75,6 +75,8 @@ class EntryFormQueryCountTests(ActorsTestCase):
         EffectAmount.objects.create(measure=measure, fiscal_year=2020, actual_saving=1000)
         return Evaluation.objects.get(measure=measure, fiscal_year=2021)
 
+
+class EntryFormQueryCountTests(QueryCountTestCase):
     def count(self, user, entry) -> int:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -104,3 +106,26 @@ class EntryFormQueryCountTests(ActorsTestCase):
         # the officer's own departments (the departments to enter for are the measure's)
         entry = self.build(1000, 2)
         self.assertEqual(self.count(self.officer, entry), self.count(self.tax_staff, entry) + 1)
+
+
+class EntryListQueryCountTests(QueryCountTestCase):
+    def count_list(self, user) -> tuple[int, int]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(reverse("measures:entry_list"))
+        self.assertEqual(response.status_code, 200)
+        return len(queries), len(response.context["entries"])
+
+    def test_the_list_is_constant_from_10_to_1000_entries_for_staff_and_the_office(self):
+        # session, user, membership, entries, grades, indicators, values, municipality
+        self.build(10, 2)
+        small = {user: self.count_list(user) for user in (self.tax_staff, self.officer)}
+        self.build(990, 2)
+        large = {user: self.count_list(user) for user in (self.tax_staff, self.officer)}
+        for user in small:
+            self.assertEqual(small[user][0], large[user][0])
+            self.assertEqual(small[user][0], 8)
+            self.assertEqual((small[user][1], large[user][1]), (10, 1000))

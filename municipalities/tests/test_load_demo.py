@@ -58,6 +58,7 @@ class LoadDemoTests(TestCase):
             self.assertEqual(len(memberships), len(leads))
             for membership in memberships:
                 self.assertIn(f"  {membership.user.username} ", self.output)
+                self.assertTrue(membership.user.check_password("demo-2026"))
 
     def test_the_minami_alps_staff_account_has_entries_to_fill_in(self):
         from django.contrib.auth import get_user_model

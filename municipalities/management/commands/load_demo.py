@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         department with entries in an open round (`<slug>-staff`, `<slug>-staff-2`, …, in the
         order of the departments' first measures)."""
         accounts = [("admin", "システム管理者（全自治体）")]
+        password_hash = make_password(DEMO_PASSWORD)  # one hash for every demo account
         open_round_of_entry = Round.objects.filter(
             plan_id=OuterRef("measure__plan_id"),
             fiscal_year=OuterRef("fiscal_year"),
@@ -102,7 +104,7 @@ class Command(BaseCommand):
         for municipality in Municipality.objects.order_by("code"):
             create_staff_user(
                 username=f"{municipality.slug}-office",
-                password=DEMO_PASSWORD,
+                password_hash=password_hash,
                 municipality=municipality,
                 role=Membership.Role.REFORM_OFFICE,
                 display_name=f"{municipality.name} 行政改革担当",
@@ -122,7 +124,7 @@ class Command(BaseCommand):
                 username = f"{municipality.slug}-staff" + (f"-{number}" if number > 1 else "")
                 create_staff_user(
                     username=username,
-                    password=DEMO_PASSWORD,
+                    password_hash=password_hash,
                     municipality=municipality,
                     role=Membership.Role.DEPARTMENT_STAFF,
                     departments=[department],
