@@ -38,6 +38,7 @@ from measures.round.review_admin import (
     DepartmentFilter,
     DisagreementFilter,
     EvaluationReviewMixin,
+    FiscalYearFilter,
     GradeFilter,
     OverdueFilter,
     PillarFilter,
@@ -380,7 +381,7 @@ class EvaluationAdmin(EvaluationReviewMixin, ScopedAdmin):
     ]
     list_filter = [
         "review_status",
-        "fiscal_year",
+        FiscalYearFilter,
         PlanFilter,
         DepartmentFilter,
         PillarFilter,

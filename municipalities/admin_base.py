@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
+from municipalities.history_display import PlainHistoryHelper
 from municipalities.models import Municipality
 from municipalities.scoping import is_scoped, scope_queryset
 
@@ -176,6 +177,10 @@ class ScopedAdmin(_ScopedFormfieldsMixin, SimpleHistoryAdmin):
             # django-simple-history saves a posted version with view permission only.
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Changes by field label, choice label and name, not by column and stored value.
+        return PlainHistoryHelper(self.model, historical_record)
 
     def revert_disabled(self, request, obj=None) -> bool:
         # Versions are shown, never restored (see the module docstring): no Revert button.

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from measures.fiscal_years import fiscal_year_display
-from measures.models import Evaluation, MeasureDepartment, Round
+from measures.models import Evaluation, MeasureDepartment, ReminderSent, Round
 
 Status = Evaluation.ReviewStatus
 OUTSTANDING = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
@@ -49,6 +49,7 @@ class Dashboard:
     disagreement_count: int
     disagreement_url: str
     is_past_deadline: bool
+    reminders: list[ReminderSent] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -165,6 +166,11 @@ def round_dashboard(round_: Round, *, today: datetime.date) -> Dashboard:
         disagreement_count=differing.count(),
         disagreement_url=queue_url(round_, disagreement="yes"),
         is_past_deadline=round_.deadline < today,
+        reminders=list(
+            ReminderSent.objects.filter(round=round_)
+            .select_related("department")
+            .order_by("-sent_at", "department__name")[:LISTED]
+        ),
         links={
             "awaiting": queue_url(round_, review_status__exact=Status.SUBMITTED),
             "preview": reverse("admin:measures_report_preview", args=plan_year),

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -178,12 +178,61 @@ class EvaluationReviewForm(forms.ModelForm):
         return cleaned
 
 
+def fiscal_year_choices(user) -> list[tuple[int, str]]:
+    """The years of the user's plans, as 令和3年度（2021年度）."""
+    span = scope_queryset(Plan.objects.all(), user).aggregate(
+        first=Min("first_fiscal_year"), last=Max("last_fiscal_year")
+    )
+    if span["first"] is None:
+        return []
+    return [(year, fiscal_year_display(year)) for year in range(span["first"], span["last"] + 1)]
+
+
+class FiscalYearFilter(OfferedValuesFilter):
+    """The change list's filter by year, naming each year 令和3年度（2021年度）."""
+
+    title = _("年度")
+    parameter_name = "fiscal_year__exact"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).order_by().values_list("fiscal_year", flat=True)
+        return [(year, fiscal_year_display(year)) for year in sorted(set(years.distinct()))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(fiscal_year=self.value())
+        return queryset
+
+
 class FiscalYearColumn:
-    """A change-list column showing 令和2年度（2020年度）, sortable by the year."""
+    """Years shown as 令和2年度（2020年度）: a change-list column sortable by the year, the
+    read-only year of a change form, and a choice of the plans' years where one is entered."""
 
     @admin.display(description=_("年度"), ordering="fiscal_year")
     def year(self, obj) -> str:
-        return fiscal_year_display(obj.fiscal_year)
+        return fiscal_year_display(obj.fiscal_year) if obj and obj.fiscal_year else "—"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "fiscal_year":
+            return forms.TypedChoiceField(
+                label=db_field.verbose_name,
+                coerce=int,
+                choices=[("", "---------"), *fiscal_year_choices(request.user)],
+                help_text=_("計画の期間の年度から選びます。"),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @staticmethod
+    def _year_shown(fields):
+        """Field names with a read-only year shown as 令和N年度（YYYY年度）."""
+        return [
+            "year"
+            if name == "fiscal_year"
+            else tuple("year" if n == "fiscal_year" else n for n in name)
+            if isinstance(name, tuple)
+            else name
+            for name in fields
+        ]
 
 
 class EvaluationReviewMixin(FiscalYearColumn):
@@ -194,8 +243,17 @@ class EvaluationReviewMixin(FiscalYearColumn):
     actions = ["approve_selected"]
 
     def get_readonly_fields(self, request, obj=None):
-        fixed = ["review_status"] + (["measure", "fiscal_year"] if obj is not None else [])
+        fixed = ["review_status"] + (["measure", "year"] if obj is not None else [])
         return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": self._year_shown(options["fields"])})
+            for name, options in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -290,6 +348,21 @@ class EvaluationReviewMixin(FiscalYearColumn):
         return super().response_change(request, obj)
 
 
+def opening_message(opening: services.RoundOpening) -> str:
+    parts = [
+        _("%(round)sを開始し、入力を%(created)d件作りました。")
+        % {"round": opening.round, "created": opening.created}
+    ]
+    if opening.skipped_inactive:
+        parts.append(
+            _("この年度に行わない取組（開始前・終了・集約）%(count)d件は対象外です。")
+            % {"count": opening.skipped_inactive}
+        )
+    if opening.existing:
+        parts.append(_("既にあった入力%(count)d件はそのままです。") % {"count": opening.existing})
+    return "".join(str(part) for part in parts)
+
+
 class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
@@ -341,22 +414,23 @@ class RoundAdminMixin(FiscalYearColumn):
 
     def get_readonly_fields(self, request, obj=None):
         # The plan and year of an opened round do not change; its entries hang on them.
-        return ["overview", "plan", "fiscal_year"] if obj else []
+        return ["overview", "plan", "year"] if obj else []
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["plan", "fiscal_year", "deadline"]
-        return ["plan", "fiscal_year", "deadline", "status", "overview"]
+        return ["plan", "year", "deadline", "status", "overview"]
 
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
             return
-        # Opening a round creates every measure's entry for the year.
-        opened = services.open_round(
+        # Opening a round creates the entries of every measure carried that year.
+        opening = services.open_year(
             plan=obj.plan, fiscal_year=obj.fiscal_year, deadline=obj.deadline, by=request.user
         )
-        obj.pk = opened.pk
+        obj.pk = opening.round.pk
+        self.message_user(request, opening_message(opening), messages.SUCCESS)
 
     @admin.display(description=_("部署ごとの状況"))
     def overview(self, obj: Round):

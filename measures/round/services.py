@@ -65,23 +65,38 @@ def prefilled_plan_text(measure: Measure, fiscal_year: int) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class RoundOpening:
+    """What opening a round did: the entries it created, the measures it skipped because
+    they are not carried that year (not started yet, ended, merged), and the entries that
+    were there already (imported or published results), left as they were."""
+
+    round: Round
+    created: int
+    skipped_inactive: int
+    existing: int
+
+
 @transaction.atomic
 @content_version.batch()
-def open_round(*, plan: Plan, fiscal_year: int, deadline: datetime.date, by) -> Round:
-    """Open a fiscal year for entry: every measure gets its evaluation for the year, with
-    Plan prefilled from the year's target and the steps' planned text. Evaluations that
+def open_year(*, plan: Plan, fiscal_year: int, deadline: datetime.date, by) -> RoundOpening:
+    """Open a fiscal year for entry: every measure carried that year gets its evaluation,
+    with Plan prefilled from the year's target and the steps' planned text. Evaluations that
     already exist (imported or published results) are left as they are."""
     round_ = Round(plan=plan, fiscal_year=fiscal_year, deadline=deadline, opened_by=by)
     round_.full_clean()
     round_.save()
-    measures = plan.measures.prefetch_related(
-        "targets", Prefetch("steps", queryset=Step.objects.prefetch_related("years"))
+    measures = list(
+        plan.measures.prefetch_related(
+            "targets", Prefetch("steps", queryset=Step.objects.prefetch_related("years"))
+        )
     )
     existing = set(
         Evaluation.objects.filter(measure__plan=plan, fiscal_year=fiscal_year).values_list(
             "measure_id", flat=True
         )
     )
+    active = [measure for measure in measures if measure.is_active(fiscal_year)]
     new = [
         Evaluation(
             measure=measure,
@@ -89,12 +104,22 @@ def open_round(*, plan: Plan, fiscal_year: int, deadline: datetime.date, by) -> 
             plan_text=prefilled_plan_text(measure, fiscal_year),
             review_status=Status.NOT_STARTED,
         )
-        for measure in measures
+        for measure in active
         if measure.pk not in existing
     ]
     bulk_create_with_history(new, Evaluation, batch_size=500, default_user=by)
     content_version.changed([plan.municipality_id])  # bulk writes send no signals
-    return round_
+    return RoundOpening(
+        round=round_,
+        created=len(new),
+        skipped_inactive=len(measures) - len(active),
+        existing=len(active) - len(new),
+    )
+
+
+def open_round(*, plan: Plan, fiscal_year: int, deadline: datetime.date, by) -> Round:
+    """open_year, for callers that need only the round."""
+    return open_year(plan=plan, fiscal_year=fiscal_year, deadline=deadline, by=by).round
 
 
 @dataclass

@@ -83,6 +83,19 @@ class DashboardTests(ReviewTestCase):
         )
         self.assertContains(response, "A ／ C ／ —")
 
+    def test_the_reminders_sent_are_listed_with_their_stage(self):
+        from measures.round.notifications import send_due_reminders
+
+        Department.objects.filter(pk=self.tax.pk).update(email="zeimu@example.invalid")
+        self.assertContains(self.dashboard(), "まだ催促を送っていません")
+        send_due_reminders(round_=self.round, today=datetime.date(2022, 5, 24))
+        response = self.dashboard()
+        self.assertEqual(
+            [(r.department.name, r.stage) for r in response.context["dashboard"].reminders],
+            [("税務課", "week_before")],
+        )
+        self.assertContains(response, "期限前の催促")
+
     def test_the_dashboard_leads_to_the_preview_and_the_publication(self):
         response = self.dashboard()
         self.assertContains(

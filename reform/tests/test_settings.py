@@ -92,3 +92,45 @@ class EnvReaderTests(SimpleTestCase):
         self.assertEqual(settings.LANGUAGE_CODE, "ja")
         self.assertIn("en", dict(settings.LANGUAGES))
         self.assertEqual(settings.TIME_ZONE, "Asia/Tokyo")
+
+
+def mail_settings(**environment) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ.get("PATH", ""), **environment}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import reform.settings as s; "
+            "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+class MailSettingsTests(SimpleTestCase):
+    def test_development_prints_mail_to_the_console(self):
+        result = mail_settings(DEBUG="1")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("console.EmailBackend", result.stdout)
+
+    def test_production_sends_through_the_smtp_server_the_environment_names(self):
+        result = mail_settings(
+            SECRET_KEY="k" * 50,
+            EMAIL_HOST="smtp.example.lg.jp",
+            EMAIL_PORT="587",
+            EMAIL_USE_TLS="1",
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(
+            result.stdout.split(),
+            ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.lg.jp", "587", "True"],
+        )
+
+    def test_tls_and_ssl_together_stop_start_up(self):
+        result = mail_settings(SECRET_KEY="k" * 50, EMAIL_USE_TLS="1", EMAIL_USE_SSL="1")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("EMAIL_USE_TLS and EMAIL_USE_SSL", result.stderr)
