@@ -191,26 +191,45 @@ def entry_approved(evaluation: Evaluation) -> None:
     _after_commit(send)
 
 
+def _person(user) -> str:
+    if user is None:
+        return str(_("行政改革担当"))
+    return user.get_full_name() or user.get_username()
+
+
 def entry_submitted(evaluation: Evaluation) -> None:
-    """Tell the reform office an entry waits for its review."""
+    """Tell the reform office an entry waits for its review; an entry the office entered on
+    a department's behalf (代理入力) is also told to that department, so that it knows what
+    was submitted in its name."""
 
     def send():
         year = fiscal_year_display(evaluation.fiscal_year)
         measure = _measure_name(evaluation)
-        departments = "、".join(d.name for d in lead_departments(evaluation)) or "—"
-        _send(
-            _("【行政改革】提出: %(measure)s（%(year)s）") % {"measure": measure, "year": year},
-            _(
-                "%(departments)sが「%(measure)s」の%(year)sの入力を提出しました。"
-                "審査してください。\n\n%(url)s\n"
-            )
-            % {
-                "departments": departments,
+        url = office_entry_url(evaluation)
+        recipients = office_addresses(evaluation.measure.plan)
+        if evaluation.entered_for_id:
+            entered_for = Department.objects.get(pk=evaluation.entered_for_id)
+            body = _(
+                "%(person)sが%(department)sに代わって入力し、「%(measure)s」の%(year)sの入力を"
+                "提出しました。審査してください。\n\n%(url)s\n"
+            ) % {
+                "person": _person(evaluation.entered_by),
+                "department": entered_for.name,
                 "measure": measure,
                 "year": year,
-                "url": office_entry_url(evaluation),
-            },
-            office_addresses(evaluation.measure.plan),
+                "url": url,
+            }
+            recipients = [*recipients, *department_addresses(entered_for)]
+        else:
+            departments = "、".join(d.name for d in lead_departments(evaluation)) or "—"
+            body = _(
+                "%(departments)sが「%(measure)s」の%(year)sの入力を提出しました。"
+                "審査してください。\n\n%(url)s\n"
+            ) % {"departments": departments, "measure": measure, "year": year, "url": url}
+        _send(
+            _("【行政改革】提出: %(measure)s（%(year)s）") % {"measure": measure, "year": year},
+            body,
+            list(dict.fromkeys(recipients)),
         )
 
     _after_commit(send)

@@ -201,3 +201,20 @@ class RoundMailTests(RoundTestCase):
         self.finance_clerk.save()
         sent = self.by_recipient(self.remind(datetime.date(2022, 5, 24)))
         self.assertIn("zaisei-tanto@example.invalid", sent)
+
+    def test_an_entry_the_office_submits_on_a_departments_behalf_is_told_to_that_department(self):
+        self.entry.refresh_from_db()
+        sent = self.step(
+            lambda: save_entry(
+                evaluation_id=self.entry.pk,
+                version=self.entry.version,
+                data=EntryData(do_text="聞き取りにより入力した。", check_text="順調"),
+                by=self.office,
+                submit=True,
+                on_behalf_of=self.tax,
+            )
+        )
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(set(sent[0].to), {"kikaku@example.invalid", "zeimu@example.invalid"})
+        self.assertIn("税務課に代わって入力", sent[0].body)
+        self.assertIn(self.office_link, sent[0].body)

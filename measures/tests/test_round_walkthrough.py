@@ -1,14 +1,18 @@
 """One city's whole round in Debian's Chromium, as its users do it, with the mails of each
 step: the office opens the year; the tax department fills in and submits; the office returns
-it with a comment; the department fixes and submits again; the office approves with another
+it with a comment; the department, shown the computed grade, fixes and submits again; the office approves with another
 grade than the computed one and says why; the year is published and a citizen reads it; a
-correction is published as a new revision.
+office enters another department's entry on its behalf (代理入力) and approves it; the year is
+published and a citizen reads it; a correction is published as a new revision.
 
-The other 24 entries of the year go through the same services without a browser, so that the
-year can be published; entering on a department's behalf is not part of this branch."""
+The other 23 entries of the year go through the same services without a browser, so that the
+year can be published."""
+
+import contextlib
 
 from django.core import mail
 from django.urls import reverse
+from selenium.common.exceptions import NoSuchElementException
 
 from measures.models import Evaluation, Measure, Report
 from measures.round.services import EntryData, approve_entry, save_entry
@@ -17,6 +21,7 @@ from municipalities.models import Department
 
 OFFICE_MAIL = "kikaku@example.invalid"
 TAX_MAIL = "zeimu@example.invalid"
+FINANCE_MAIL = "zaisei@example.invalid"
 
 
 class RoundWalkthroughTests(OfficeBrowserTestCase):
@@ -54,10 +59,10 @@ class RoundWalkthroughTests(OfficeBrowserTestCase):
     def entry(self) -> Evaluation:
         return Evaluation.objects.get(measure=self.measure, fiscal_year=2021)
 
-    def approve_the_others(self):
+    def approve_the_others(self, *done: Measure):
         clerk = self.clerk
         for other in Evaluation.objects.filter(measure__plan=self.plan, fiscal_year=2021).exclude(
-            measure=self.measure
+            measure__in=[self.measure, *done]
         ):
             submitted = save_entry(
                 evaluation_id=other.pk,
@@ -98,6 +103,12 @@ class RoundWalkthroughTests(OfficeBrowserTestCase):
         sent = len(mail.outbox)
         self.click_and_wait(self.named("submit"))
         self.assertEqual(self.entry().review_status, "submitted")
+        # What was submitted stays readable, with the grade computed from the saved actual.
+        self.open(reverse("measures:entry", args=[self.entry().pk]))
+        computed = self.find("#computed-grade").text
+        self.assertIn("指標から算出した評価", computed)
+        self.assertIn("C ", computed)
+        self.assertIn("790百万円", self.browser.page_source)
         submitted = self.new_mail(sent)
         self.assertEqual([m.to for m in submitted], [[OFFICE_MAIL]])
         self.assertIn("公金収納対策の強化", submitted[0].subject)
@@ -145,8 +156,43 @@ class RoundWalkthroughTests(OfficeBrowserTestCase):
         self.assertIn("確定した評価: B", approved[0].body)
         self.assertIn("年度末に大口の納付が確定している", approved[0].body)
 
+        # The finance department has no account: the office enters its entry on its behalf,
+        # the department hears of it, and the entry is reviewed like any other.
+        finance = Department.objects.get(municipality=self.city, name="財政課")
+        Department.objects.filter(pk=finance.pk).update(email=FINANCE_MAIL)
+        other = (
+            Measure.objects.filter(plan=self.plan, departments=finance).order_by("order").first()
+        )
+        proxy = Evaluation.objects.get(measure=other, fiscal_year=2021)
+        self.open(reverse("measures:entry", args=[proxy.pk]))
+        self.choose("entered_for", "財政課")
+        self.fill("do_text", "財政課からの聞き取りにより行政改革担当が入力した。")
+        self.fill("check_text", "予定どおり進んでいる。")
+        for indicator in other.indicators.all():
+            with contextlib.suppress(NoSuchElementException):
+                self.fill(f"indicator_{indicator.pk}", "1")
+        grade_b = self.plan.grades.get(code="B").pk
+        self.find(f"input[name=proposed_grade][value='{grade_b}']").click()
+        sent = len(mail.outbox)
+        self.click_and_wait(self.named("submit"))
+        proxy.refresh_from_db()
+        self.assertEqual(proxy.review_status, "submitted")
+        self.assertEqual((proxy.entered_by, proxy.entered_for), (self.office, finance))
+        on_behalf = self.new_mail(sent)
+        self.assertEqual(len(on_behalf), 1)
+        self.assertEqual(set(on_behalf[0].to), {OFFICE_MAIL, FINANCE_MAIL})
+        self.assertIn("財政課に代わって入力", on_behalf[0].body)
+        self.open(reverse("admin:measures_evaluation_change", args=[proxy.pk]))
+        self.assertIn("財政課に代わって入力", self.browser.page_source)
+        self.choose("final_grade", "B")
+        self.fill("override_reason", "施設の募集が年度内に始まる")
+        self.click_and_wait(self.named("_approve"))
+        proxy.refresh_from_db()
+        self.assertEqual(proxy.review_status, "approved")
+        self.assertEqual(proxy.reviewed_by, self.office)
+
         # Publication, from the round's dashboard through the confirmation page.
-        self.approve_the_others()
+        self.approve_the_others(other)
         round_ = entry.measure.plan.rounds.get(fiscal_year=2021)
         self.open(reverse("admin:measures_round_dashboard", args=[round_.pk]))
         self.click_and_wait(self.browser.find_element(By.PARTIAL_LINK_TEXT, "公表へ進む"))
