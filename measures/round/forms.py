@@ -168,6 +168,20 @@ class EntryForm(forms.Form):
             + ["actual_revenue", "actual_saving", "check_text", "proposed_grade", "action_text"]
         )
 
+    _STEP_PARTS = {"actual": "actual", "progress": "progress", "next": "next_steps"}
+
+    def last_year_text(self, name: str, last_year) -> str | None:
+        """Last year's text of a field that can be copied (Do, Check, Action, a step's
+        texts), or None for any other name."""
+        if name in self.COPYABLE:
+            return getattr(last_year.evaluation, name)
+        for step in self.steps:
+            for part, attribute in self._STEP_PARTS.items():
+                if name == f"step_{step.pk}_{part}":
+                    row = last_year.step_by_id.get(step.pk)
+                    return getattr(row, attribute) if row else ""
+        return None
+
     def indicator_fields(self):
         return [(i, self[f"indicator_{i.pk}"]) for i in self.indicators]
 

@@ -190,10 +190,12 @@ def entry_form(request: HttpRequest, pk: int) -> HttpResponse:
         if copy:
             # Copying last year's text only fills the field in again; nothing is saved.
             data = request.POST.copy()
-            if last_year is not None and copy in EntryForm.COPYABLE:
-                data[copy] = getattr(last_year.evaluation, copy)
-                copied = EntryForm.base_fields[copy].label
+            text = EntryForm(**form_kwargs).last_year_text(copy, last_year) if last_year else None
+            if text is not None:
+                data[copy] = text
             form = EntryForm(data, **form_kwargs)
+            if text is not None:
+                copied = form.fields[copy].label
         else:
             form = EntryForm(request.POST, **form_kwargs)
             submit = "submit" in request.POST

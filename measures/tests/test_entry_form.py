@@ -154,6 +154,15 @@ class LastYearTests(EntryFormTestCase):
         self.entry.refresh_from_db()
         self.assertEqual(self.entry.action_text, "昨年度の見直し")
 
+    def test_a_steps_texts_can_be_copied_too(self):
+        self.client.force_login(self.tax_staff)
+        response = self.post(copy=f"step_{self.step.pk}_next")
+        form = response.context["form"]
+        self.assertEqual(form[f"step_{self.step.pk}_next"].value(), "差押えの強化")
+        self.assertContains(
+            response, "昨年度の「滞納債権の整理・回収 の今後の取組・課題」を写しました。"
+        )
+
     def test_only_text_fields_can_be_copied(self):
         self.client.force_login(self.tax_staff)
         response = self.post(copy="review_comment")
