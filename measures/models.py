@@ -855,6 +855,10 @@ class EvaluationQuerySet(ScopedQuerySet):
     def published(self) -> "EvaluationQuerySet":
         return self.filter(review_status=Evaluation.ReviewStatus.PUBLISHED)
 
+    def outstanding(self) -> "EvaluationQuerySet":
+        """Entries their department has still to submit (not started, draft, returned)."""
+        return self.filter(review_status__in=Evaluation.EDITABLE_BY_DEPARTMENT)
+
 
 class Evaluation(models.Model):
     """A measure's results for one fiscal year: Plan / Do / Check / Action and its grades."""

@@ -17,7 +17,6 @@ from measures.fiscal_years import fiscal_year_display
 from measures.models import Evaluation, MeasureDepartment, ReminderSent, Round
 
 Status = Evaluation.ReviewStatus
-OUTSTANDING = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
 LISTED = 50  # entries named on the page per list; the queue has the rest
 NO_DEPARTMENT = "none"
 
@@ -81,7 +80,7 @@ def overdue(entries: QuerySet, today: datetime.date) -> QuerySet:
         fiscal_year=OuterRef("fiscal_year"),
         deadline__lt=today,
     )
-    return entries.filter(Exists(past_deadline), review_status__in=OUTSTANDING)
+    return entries.filter(Exists(past_deadline)).outstanding()
 
 
 def queue_url(round_: Round, **filters) -> str:

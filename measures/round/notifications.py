@@ -33,11 +33,6 @@ from municipalities.models import Department, Membership
 logger = logging.getLogger(__name__)
 
 Stage = ReminderSent.Stage
-OUTSTANDING = (
-    Evaluation.ReviewStatus.NOT_STARTED,
-    Evaluation.ReviewStatus.DRAFT,
-    Evaluation.ReviewStatus.RETURNED,
-)
 
 
 @dataclass(frozen=True)
@@ -248,11 +243,8 @@ def _due_stage(round_: Round, today: datetime.date, days_before: int) -> Reminde
 def outstanding_by_department(round_: Round) -> dict[Department, list[Evaluation]]:
     """Each lead department's entries of the round still to submit."""
     entries = (
-        Evaluation.objects.filter(
-            measure__plan_id=round_.plan_id,
-            fiscal_year=round_.fiscal_year,
-            review_status__in=OUTSTANDING,
-        )
+        Evaluation.objects.filter(measure__plan_id=round_.plan_id, fiscal_year=round_.fiscal_year)
+        .outstanding()
         .select_related("measure")
         .prefetch_related(
             Prefetch(

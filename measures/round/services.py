@@ -449,9 +449,6 @@ def reopen_year(*, plan: Plan, fiscal_year: int, by) -> int:
     return count
 
 
-OUTSTANDING = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
-
-
 def round_overview(round_: Round) -> list[dict]:
     """Per lead department, how many of the round's entries are in each review status."""
     rows: dict[str, dict] = {}

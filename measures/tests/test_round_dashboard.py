@@ -62,6 +62,17 @@ class DashboardTests(ReviewTestCase):
             response, f'href="{self.row(response, "税務課").cells[2].url}"'.replace("&", "&amp;")
         )
 
+    def test_entries_of_measures_without_a_lead_department_have_their_own_row(self):
+        from measures.models import MeasureDepartment
+
+        MeasureDepartment.objects.filter(measure__plan=self.plan, measure__code="25").delete()
+        response = self.dashboard()
+        row = self.row(response, "（担当課なし）")
+        self.assertEqual(row.total.count, 1)
+        self.assertEqual(response.context["dashboard"].rows[-1], row)
+        queue = self.client.get(row.total.url)
+        self.assertEqual([e.measure.code for e in queue.context["cl"].result_list], ["25"])
+
     def test_overdue_entries_are_listed_once_the_deadline_has_passed(self):
         self.submit(self.entry)
         before = self.dashboard(datetime.date(2022, 5, 31))
