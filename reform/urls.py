@@ -26,5 +26,6 @@ urlpatterns = [
     path("committee/", include("reviews.urls")),
     path("api/v1/", include(("public.urls_api", "api"))),
     path("", include("municipalities.urls")),
+    path("", include("reviews.urls_public")),
     path("", include("public.urls")),
 ]
