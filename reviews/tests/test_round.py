@@ -212,3 +212,29 @@ class ConstraintTests(ActorsTestCase):
             progress.full_clean()
         with self.assertRaises(IntegrityError), transaction.atomic():
             OpinionProgress.objects.create(opinion=opinion, fiscal_year=2022, status="done")
+
+
+class OpenOpinionsIncludeTests(ActorsTestCase):
+    """The include the staff entry form renders shows the open opinions of its measure."""
+
+    def test_the_include_lists_the_opinions_still_open_for_the_entry(self):
+        from django.template import Context, Template
+
+        from measures.tests.factories import make_evaluation
+        from reviews.models import Opinion
+
+        plan = make_plan(self.city)
+        measure = make_measure(plan, "1", "未収債権の回収", lead=self.finance)
+        other = make_measure(plan, "2", "収納率の向上", lead=self.tax)
+        body = make_body(plan, members=1)
+        unit = make_unit(body, self.finance)
+        round_ = make_round(body, 2020)
+        Opinion.objects.create(
+            round=round_, unit=unit, text="催告を早めること", response="検討する"
+        )
+        template = Template("{% load reviews_staff %}{% open_opinions evaluation %}")
+        shown = template.render(Context({"evaluation": make_evaluation(measure, 2021)}))
+        self.assertIn("催告を早めること", shown)
+        self.assertIn("検討する", shown)
+        hidden = template.render(Context({"evaluation": make_evaluation(other, 2021)}))
+        self.assertNotIn("催告を早めること", hidden)
