@@ -87,7 +87,14 @@ def unit_views(plan: Plan, about: Q, *, fiscal_year: int | None = None) -> list[
         )
     opinions = (
         Opinion.objects.filter(about, round__in=rounds)
-        .select_related("viewpoint", "responsible_department")
+        .select_related(
+            "viewpoint",
+            "responsible_department",
+            "unit__measure",
+            "unit__pillar",
+            "unit__department",
+        )
+        .order_by("unit__order", "order", "pk")
         .prefetch_related(_public_progress(years))
     )
     for opinion in opinions:
