@@ -71,8 +71,10 @@ class ReviewMemberForm(forms.ModelForm):
         model = ReviewMember
         fields = ["order", "display_name", "username", "password", "is_chair"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The body, possibly not yet saved (an inline of its add page).
+        self.parent = parent
         if self.instance.pk:
             self.fields["username"].initial = self.instance.user.username
 
@@ -82,7 +84,7 @@ class ReviewMemberForm(forms.ModelForm):
         if not username:
             return data
         user = get_user_model().objects.filter(username=username).first()
-        body = self.instance.body
+        body = self.parent
         if user is not None:
             others = user.review_memberships.exclude(
                 body__plan__municipality_id=body.plan.municipality_id
@@ -114,9 +116,15 @@ class ReviewMemberForm(forms.ModelForm):
         return super().save(commit)
 
 
+class _MemberFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "parent": self.instance}
+
+
 class ReviewMemberInline(ScopedTabularInline):
     model = ReviewMember
     form = ReviewMemberForm
+    formset = _MemberFormSet
 
 
 @admin.register(ReviewBody)
