@@ -106,7 +106,7 @@ class CommitteeBrowserTests(StaticLiveServerTestCase):
         from selenium.webdriver.common.by import By
 
         self.browser.delete_all_cookies()
-        browser = self.open(reverse("login") + "?next=" + reverse("reviews:home"))
+        browser = self.open(reverse("reviews:login"))
         browser.find_element(By.NAME, "username").send_keys(user.username)
         browser.find_element(By.NAME, "password").send_keys(PASSWORD)
         self.submit(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
