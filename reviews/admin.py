@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from reviews.models import (
     SelfGrade,
     Viewpoint,
 )
+from reviews.publication import round_is_public
 
 
 class ViewpointInline(ScopedTabularInline):
@@ -187,7 +189,28 @@ class ReviewRoundAdmin(ScopedAdmin):
                 self.message_user(request, f"{round_}: {'、'.join(error.messages)}", messages.ERROR)
 
 
-class SelfGradeInline(ScopedTabularInline):
+class _OpenRoundOnlyMixin:
+    """Rows of a concluded round are shown, not changed: what the body concluded on, and
+    what is published with the year, stays as it was."""
+
+    def _round_of(self, obj):
+        return obj.round if obj is not None else None
+
+    def has_change_permission(self, request, obj=None):
+        round_ = self._round_of(obj)
+        return super().has_change_permission(request, obj) and (round_ is None or round_.is_open)
+
+    def has_delete_permission(self, request, obj=None):
+        round_ = self._round_of(obj)
+        return super().has_delete_permission(request, obj) and (round_ is None or round_.is_open)
+
+    def has_add_permission(self, request, obj=None):
+        args = (request, obj) if isinstance(self, InlineModelAdmin) else (request,)
+        round_ = self._round_of(obj)
+        return super().has_add_permission(*args) and (round_ is None or round_.is_open)
+
+
+class SelfGradeInline(_OpenRoundOnlyMixin, ScopedTabularInline):
     model = SelfGrade
     fields = ["viewpoint", "grade"]
 
@@ -200,7 +223,7 @@ class SelfGradeInline(ScopedTabularInline):
         return queryset
 
 
-class SelfCheckAnswerInline(ScopedTabularInline):
+class SelfCheckAnswerInline(_OpenRoundOnlyMixin, ScopedTabularInline):
     model = SelfCheckAnswer
     fields = ["question", "text"]
 
@@ -216,7 +239,7 @@ class SelfCheckAnswerInline(ScopedTabularInline):
 
 
 @admin.register(SelfEvaluation)
-class SelfEvaluationAdmin(ScopedAdmin):
+class SelfEvaluationAdmin(_OpenRoundOnlyMixin, ScopedAdmin):
     list_display = ["unit", "round", "updated_at"]
     list_filter = ["round"]
     list_select_related = ["unit__measure", "unit__pillar", "unit__department", "round__body"]
@@ -251,6 +274,18 @@ class OpinionAdmin(ScopedAdmin):
         "responsible_department",
     ]
     inlines = [OpinionProgressInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published opinion and its response change only after the year is reopened for
+        # correction, as the year's other published content does.
+        if obj is not None and round_is_public(obj.round):
+            return ["round", "unit", "viewpoint", "order", "text", "response"]
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and round_is_public(obj.round):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def limit_choices(self, db_field, queryset, request):
         opinion = self.get_object(request, request.resolver_match.kwargs.get("object_id"))

@@ -430,6 +430,8 @@ class SelfEvaluation(models.Model):
     def clean(self) -> None:
         if self.round_id and self.unit_id and self.unit.body_id != self.round.body_id:
             raise ValidationError({"unit": _("この委員会の評価の対象から選んでください。")})
+        if self._state.adding and self.round_id and not self.round.is_open:
+            raise ValidationError({"round": _("確定した年度の外部評価には追加できません。")})
 
 
 class SelfGrade(models.Model):

@@ -102,3 +102,47 @@ class ReviewAdminTests(ActorsTestCase):
             {"action": "conclude", "_selected_action": [round_.pk]},
         )
         self.assertEqual(ReviewRound.objects.get(pk=round_.pk).status, "concluded")
+
+
+class PublishedReviewAdminTests(ActorsTestCase):
+    """What is public with a year is shown in the admin, not changed, until the year is
+    reopened for correction."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from measures.models import Evaluation
+        from measures.tests.factories import make_evaluation, make_measure
+
+        cls.plan = make_plan(cls.city, is_public=True)
+        measure = make_measure(cls.plan, lead=cls.finance)
+        make_evaluation(measure, 2020, review_status=Evaluation.ReviewStatus.APPROVED)
+        cls.body = make_body(cls.plan, members=1)
+        cls.unit = make_unit(cls.body, cls.finance)
+        cls.round = make_round(cls.body, 2020)
+
+    def test_a_published_opinion_and_a_concluded_self_evaluation_are_read_only(self):
+        from measures.round.services import publish_year
+        from reviews import services
+        from reviews.models import Opinion
+
+        evaluation = services.save_self_evaluation(
+            round_=self.round,
+            unit=self.unit,
+            version=0,
+            grades={self.body.viewpoint_list[0].pk: self.body.scheme["A"]},
+            answers={},
+            by=self.officer,
+        )
+        opinion = Opinion.objects.create(round=self.round, unit=self.unit, text="当初の意見")
+        services.conclude_round(round_=self.round, by=self.officer)
+        publish_year(plan=self.plan, fiscal_year=2020, by=self.officer)
+        self.client.force_login(self.officer)
+        url = reverse("admin:reviews_opinion_change", args=[opinion.pk])
+        page = self.client.get(url)
+        self.assertNotContains(page, 'name="text"')
+        self.client.post(url, {"text": "書き換えた意見", **management("progress", 0)})
+        opinion.refresh_from_db()
+        self.assertEqual(opinion.text, "当初の意見")
+        page = self.client.get(reverse("admin:reviews_selfevaluation_change", args=[evaluation.pk]))
+        self.assertNotContains(page, 'name="grades-0-grade"')
