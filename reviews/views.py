@@ -85,7 +85,7 @@ def sheet(request: HttpRequest, round_pk: int, unit_pk: int) -> HttpResponse:
     scheme = list(body.grades.all())
     current = (
         MemberSheet.objects.filter(round=round_, unit=unit, member=member)
-        .prefetch_related("grades")
+        .prefetch_related("grades__grade", "grades__viewpoint")
         .first()
     )
     form_kwargs = {"viewpoints": viewpoints, "scheme": scheme}
@@ -133,6 +133,7 @@ def sheet(request: HttpRequest, round_pk: int, unit_pk: int) -> HttpResponse:
             "body": body,
             "unit": unit,
             "member": member,
+            "current": current,
             "form": form,
             "scheme": scheme,
             "conflict": conflict,

@@ -148,10 +148,13 @@ class MemberPagesTests(ActorsTestCase):
             set(Conclusion.objects.filter(round=self.round).values_list("grade__code", flat=True)),
             {"B"},
         )
-        # Nothing more can be entered.
+        # Nothing more can be entered; the member's page shows what they gave.
         self.client.force_login(self.member.user)
         self.post_sheet(version=1, grade="E")
         self.assertFalse(MemberGrade.objects.filter(grade__code="E").exists())
+        page = self.client.get(self.sheet_url())
+        self.assertContains(page, "C 概ね妥当")
+        self.assertNotContains(page, '<form method="post" novalidate')
 
 
 class SelfEvaluationPageTests(ActorsTestCase):

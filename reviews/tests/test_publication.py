@@ -80,6 +80,7 @@ class PublicationTests(ActorsTestCase):
             reverse("public:pillar", args=[slug, pk, self.pillar.pk]),
             reverse("public:search", args=[slug, pk]) + "?q=滞納",
             reverse("public:download", args=[slug, pk, "json"]),
+            reverse("public:report", args=[slug, pk, 2020]),
             reverse("api:plan", args=[pk]),
             reverse("api:measures", args=[pk]),
             *(reverse("reviews_public:year", args=[slug, pk, y]) for y in (2020, 2021)),
