@@ -146,3 +146,17 @@ class PublishedReviewAdminTests(ActorsTestCase):
         self.assertEqual(opinion.text, "当初の意見")
         page = self.client.get(reverse("admin:reviews_selfevaluation_change", args=[evaluation.pk]))
         self.assertNotContains(page, 'name="grades-0-grade"')
+
+
+class OfficeGroupTests(ActorsTestCase):
+    def test_migrating_gives_existing_reform_officers_the_review_permissions(self):
+        from django.contrib.auth.models import Group
+
+        from municipalities.services import REFORM_OFFICE_GROUP
+        from reviews.apps import refresh_reform_office_group
+
+        group = Group.objects.get(name=REFORM_OFFICE_GROUP)
+        group.permissions.clear()
+        refresh_reform_office_group()
+        self.assertTrue(group.permissions.filter(codename="change_opinion").exists())
+        self.assertFalse(group.permissions.filter(codename="change_conclusion").exists())
