@@ -198,3 +198,21 @@ class PublicationTests(ActorsTestCase):
         publish_year(plan=self.plan, fiscal_year=2020, by=self.officer)
         with self.assertRaises(ValidationError):
             services.reopen_round(round_=self.round)
+
+
+class DemoCommitteeCommandTests(ActorsTestCase):
+    def test_the_demo_committee_is_published_with_the_plans_first_published_year(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        plan = make_plan(self.city, is_public=True)
+        measure = make_measure(plan, "1", "未収債権の回収", lead=self.finance)
+        make_evaluation(measure, 2020, review_status=APPROVED)
+        publish_year(plan=plan, fiscal_year=2020, by=self.officer)
+        call_command("demo_committee", str(plan.pk), stdout=StringIO())
+        page = self.client.get(reverse("reviews_public:year", args=[self.city.slug, plan.pk, 2020]))
+        self.assertContains(page, "成果指標の実績が目標に届かない理由")
+        self.assertContains(page, "財政課")
+        # The 2021 round is open for the members; its 反映状況 waits for 2021's publication.
+        self.assertNotContains(page, "未達成の理由を記載した")
