@@ -216,3 +216,54 @@ class DemoCommitteeCommandTests(ActorsTestCase):
         self.assertContains(page, "財政課")
         # The 2021 round is open for the members; its 反映状況 waits for 2021's publication.
         self.assertNotContains(page, "未達成の理由を記載した")
+
+
+class UnitKindPublicationTests(ActorsTestCase):
+    """A body reviewing measures shows on the measure's page, one reviewing pillars on the
+    pillar's page, each only there."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.plan = make_plan(cls.city, is_public=True)
+        cls.pillar = make_pillar(cls.plan)
+        cls.other_pillar = make_pillar(cls.plan, code="Ⅱ", title="市民サービスの向上", order=1)
+        cls.measure = make_measure(cls.plan, "1", "未収債権の回収", pillar=cls.pillar)
+        cls.other = make_measure(cls.plan, "2", "窓口の改善", pillar=cls.other_pillar)
+        for measure in (cls.measure, cls.other):
+            make_evaluation(measure, 2020, review_status=APPROVED)
+        for kind, target, text, prefix in (
+            ("measure", cls.measure, "取組への意見", "m"),
+            ("pillar", cls.pillar, "柱への意見", "p"),
+        ):
+            body = make_body(
+                cls.plan, name=f"{kind}の委員会", unit_kind=kind, members=3, prefix=prefix
+            )
+            unit = make_unit(body, target)
+            round_ = make_round(body, 2020)
+            grade_all(body, round_, unit, ["AAAAA", "BBBBB", "CCCCC"])
+            services.conclude_round(round_=round_, by=None)
+            Opinion.objects.create(round=round_, unit=unit, text=text, response="対応する")
+        publish_year(plan=cls.plan, fiscal_year=2020, by=None)
+
+    def page(self, name, *args):
+        return self.client.get(reverse(name, args=[self.city.slug, self.plan.pk, *args]))
+
+    def test_a_measure_body_shows_on_its_measure_only(self):
+        page = self.page("public:measure", self.measure.pk)
+        self.assertContains(page, "取組への意見")
+        self.assertContains(page, "B 良好")
+        self.assertNotContains(page, "柱への意見")
+        self.assertNotContains(self.page("public:measure", self.other.pk), "取組への意見")
+
+    def test_a_pillar_body_shows_on_its_pillar_only(self):
+        self.assertContains(self.page("public:pillar", self.pillar.pk), "柱への意見")
+        self.assertNotContains(self.page("public:pillar", self.other_pillar.pk), "柱への意見")
+
+    def test_the_year_page_reads_in_english_too(self):
+        from django.conf import settings
+
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = self.page("reviews_public:year", 2020)
+        self.assertContains(page, "Opinions and responses")
+        self.assertContains(page, "External review of")
