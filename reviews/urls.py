@@ -15,6 +15,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(form_class=LoginForm, next_page="reviews:home"),
         name="login",
     ),
+    path("self-evaluations/", views.self_evaluation_list, name="self_evaluation_list"),
     path("rounds/<id:round_pk>/units/<id:unit_pk>/", views.sheet, name="sheet"),
     path(
         "rounds/<id:round_pk>/units/<id:unit_pk>/conclusion/",

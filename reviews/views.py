@@ -4,7 +4,7 @@ chair's conclusion; and the department's self-evaluation page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -239,6 +239,46 @@ def _unit_for_department(request: HttpRequest, round_pk: int, unit_pk: int):
     ):
         return round_, unit
     raise Http404
+
+
+@login_required
+def self_evaluation_list(request: HttpRequest) -> HttpResponse:
+    """The units of open rounds the user's department enters a self-evaluation for (every
+    unit of the municipality for the reform office)."""
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        raise Http404
+    units = ReviewUnit.objects.filter(body__plan__municipality_id=membership.municipality_id)
+    if not membership.is_reform_office:
+        mine = list(membership.departments.values_list("pk", flat=True))
+        units = units.filter(
+            Q(kind=UnitKind.DEPARTMENT, department_id__in=mine)
+            | Q(
+                kind=UnitKind.MEASURE,
+                measure__department_links__role="lead",
+                measure__department_links__department_id__in=mine,
+            )
+        )
+    rounds = list(
+        ReviewRound.objects.open()
+        .filter(body__plan__municipality_id=membership.municipality_id)
+        .select_related("body__plan")
+        .prefetch_related(
+            Prefetch(
+                "body__units",
+                queryset=ReviewUnit.objects.filter(pk__in=units.values("pk")).select_related(
+                    *UNIT_RELATED
+                ),
+                to_attr="mine",
+            )
+        )
+        .order_by("-fiscal_year", "body__order")
+    )
+    return render(
+        request,
+        "reviews/self_evaluation_list.html",
+        {"rounds": [r for r in rounds if r.body.mine]},
+    )
 
 
 @login_required

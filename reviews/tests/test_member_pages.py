@@ -178,3 +178,23 @@ class SelfEvaluationPageTests(ActorsTestCase):
         for user in (self.tax_staff, self.other_officer):
             self.client.force_login(user)
             self.assertEqual(self.client.get(self.url).status_code, 404)
+
+
+class SelfEvaluationListTests(ActorsTestCase):
+    def test_a_department_finds_the_units_it_self_evaluates_and_no_others(self):
+        plan = make_plan(self.city)
+        body = make_body(plan, members=1)
+        make_unit(body, self.finance)
+        make_unit(body, self.tax, order=1)
+        make_round(body, 2021)
+        url = reverse("reviews:self_evaluation_list")
+        self.client.force_login(self.finance_staff)
+        page = self.client.get(url)
+        self.assertContains(page, "財政課")
+        self.assertNotContains(page, "税務課")
+        self.client.force_login(self.officer)
+        self.assertContains(self.client.get(url), "税務課")
+        self.client.force_login(self.other_officer)
+        self.assertNotContains(self.client.get(url), "財政課")
+        self.client.force_login(body.member_list[0].user)
+        self.assertEqual(self.client.get(url).status_code, 404)
