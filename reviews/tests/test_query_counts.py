@@ -9,7 +9,7 @@ from django.urls import reverse
 from measures.models import Evaluation, Measure, MeasureDepartment
 from measures.round.services import publish_year
 from measures.tests.factories import make_grades, make_plan
-from municipalities.tests.base import make_department, make_municipality
+from municipalities.tests.base import make_department, make_municipality, make_staff
 from public.page_cache import page_cache
 from reviews import services
 from reviews.models import Opinion, OpinionProgress, ReviewUnit
@@ -73,6 +73,10 @@ def build(n: int, code: str, name: str, prefecture: str, slug: str) -> dict:
             {"conclusion": reverse("reviews:conclusion", args=[open_round.pk, unit.pk])},
         ),
         "per measure": (per_measure.member_list[1].user, {"home": reverse("reviews:home")}),
+        "department": (
+            make_staff(f"{slug}-staff", city, [finance]),
+            {"self-evaluations": reverse("reviews:self_evaluation_list")},
+        ),
     }
 
 
@@ -90,7 +94,12 @@ class ReviewQueryCountTests(TestCase):
             with CaptureQueriesContext(connection) as queries:
                 self.assertEqual(self.client.get(url).status_code, 200, url)
             result[name] = len(queries)
-        for user, urls in (built["member"], built["chair"], built["per measure"]):
+        for user, urls in (
+            built["member"],
+            built["chair"],
+            built["per measure"],
+            built["department"],
+        ):
             self.client.force_login(user)
             for name, url in urls.items():
                 with CaptureQueriesContext(connection) as queries:
