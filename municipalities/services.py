@@ -42,6 +42,24 @@ _REFORM_OFFICE_PERMISSIONS = {
         "round": ("view", "add", "change"),
         "report": ("view", "add"),
     },
+    "reviews": {
+        model: ("view", "add", "change", "delete")
+        for model in (
+            "reviewbody",
+            "reviewmember",
+            "viewpoint",
+            "reviewgrade",
+            "selfcheckquestion",
+            "reviewunit",
+            "reviewround",
+            "selfevaluation",
+            "selfgrade",
+            "selfcheckanswer",
+            "opinion",
+            "opinionprogress",
+        )
+    }
+    | {"conclusion": ("view",), "membersheet": ("view",), "membergrade": ("view",)},
 }
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "municipalities",
     "measures",
     "public",
+    "reviews",
 ]
 
 MIDDLEWARE = [

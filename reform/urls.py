@@ -23,7 +23,9 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("measures.round.urls")),
+    path("committee/", include("reviews.urls")),
     path("api/v1/", include(("public.urls_api", "api"))),
     path("", include("municipalities.urls")),
+    path("", include("reviews.urls_public")),
     path("", include("public.urls")),
 ]

@@ -42,7 +42,7 @@ def marked_messages() -> set[str]:
             ast.literal_eval(literal)
             for literal in re.findall(r'{% trans(?:late)? ("[^"]*") ', template.read_text())
         )
-    for app in ("reform", "municipalities", "measures", "public"):
+    for app in ("reform", "municipalities", "measures", "public", "reviews"):
         for module in base.glob(f"{app}/**/*.py"):
             if "tests" in module.parts or "migrations" in module.parts:
                 continue

@@ -1,0 +1,162 @@
+"""The reform office sets up its committees in the admin: members get sign-in accounts
+with no admin or staff access, and nothing of another municipality can be reached."""
+
+from django.urls import reverse
+
+from measures.tests.factories import make_plan
+from municipalities.tests.base import ActorsTestCase
+from reviews.models import ReviewBody, ReviewMember, ReviewRound
+from reviews.tests.factories import make_body, make_round, make_unit
+
+
+def management(prefix: str, total: int) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+
+
+class ReviewAdminTests(ActorsTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.plan = make_plan(cls.city)
+        cls.foreign_plan = make_plan(cls.other_city, name="山陽小野田の計画")
+
+    def add_body(self, username: str, password: str = "a-long-member-password-2026"):
+        data = {
+            "plan": self.plan.pk,
+            "name": "行政改革推進委員会",
+            "unit_kind": "department",
+            "aggregation": "mean",
+            "order": 0,
+            **management("viewpoints", 1),
+            "viewpoints-0-order": 0,
+            "viewpoints-0-label": "総合",
+            **management("grades", 1),
+            "grades-0-order": 0,
+            "grades-0-code": "A",
+            "grades-0-label": "極めて良好",
+            **management("units", 1),
+            "units-0-order": 0,
+            "units-0-department": self.finance.pk,
+            **management("members", 1),
+            "members-0-order": 0,
+            "members-0-display_name": "山田花子",
+            "members-0-username": username,
+            "members-0-password": password,
+            "members-0-is_chair": "on",
+        }
+        self.client.force_login(self.officer)
+        return self.client.post(reverse("admin:reviews_reviewbody_add"), data)
+
+    def test_the_office_adds_a_body_whose_member_gets_a_committee_only_account(self):
+        response = self.add_body("yamada")
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        member = ReviewMember.objects.get()
+        self.assertEqual(member.user.username, "yamada")
+        self.assertFalse(member.user.is_staff)
+        self.assertFalse(hasattr(member.user, "membership"))
+        self.assertTrue(member.user.check_password("a-long-member-password-2026"))
+        self.assertEqual(ReviewBody.objects.get().units.get().department, self.finance)
+
+    def test_a_staff_account_cannot_be_made_a_member(self):
+        for username in (self.finance_staff.username, self.other_officer.username):
+            response = self.add_body(username)
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "このログインIDは委員には使えません。")
+        self.assertFalse(ReviewMember.objects.exists())
+
+    def test_another_municipalitys_committee_member_cannot_be_taken_over(self):
+        foreign = make_body(self.foreign_plan, prefix="foreign", members=1)
+        response = self.add_body(foreign.member_list[0].user.username)
+        self.assertContains(response, "このログインIDは委員には使えません。")
+
+    def test_another_municipalitys_rounds_are_not_found(self):
+        foreign = make_body(self.foreign_plan, prefix="foreign", members=1)
+        round_ = make_round(foreign)
+        self.client.force_login(self.officer)
+        url = reverse("admin:reviews_reviewround_change", args=[round_.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        listing = self.client.get(reverse("admin:reviews_reviewbody_changelist"))
+        self.assertNotContains(listing, "山陽小野田")
+
+    def test_the_office_concludes_a_round_from_the_list(self):
+        body = make_body(self.plan, members=1)
+        unit = make_unit(body, self.finance)
+        round_ = make_round(body)
+        from reviews import services
+
+        services.save_member_sheet(
+            round_=round_,
+            unit=unit,
+            member=body.member_list[0],
+            version=0,
+            entries={body.viewpoint_list[0].pk: (body.scheme["B"], "")},
+        )
+        self.client.force_login(self.officer)
+        self.client.post(
+            reverse("admin:reviews_reviewround_changelist"),
+            {"action": "conclude", "_selected_action": [round_.pk]},
+        )
+        self.assertEqual(ReviewRound.objects.get(pk=round_.pk).status, "concluded")
+
+
+class PublishedReviewAdminTests(ActorsTestCase):
+    """What is public with a year is shown in the admin, not changed, until the year is
+    reopened for correction."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from measures.models import Evaluation
+        from measures.tests.factories import make_evaluation, make_measure
+
+        cls.plan = make_plan(cls.city, is_public=True)
+        measure = make_measure(cls.plan, lead=cls.finance)
+        make_evaluation(measure, 2020, review_status=Evaluation.ReviewStatus.APPROVED)
+        cls.body = make_body(cls.plan, members=1)
+        cls.unit = make_unit(cls.body, cls.finance)
+        cls.round = make_round(cls.body, 2020)
+
+    def test_a_published_opinion_and_a_concluded_self_evaluation_are_read_only(self):
+        from measures.round.services import publish_year
+        from reviews import services
+        from reviews.models import Opinion
+
+        evaluation = services.save_self_evaluation(
+            round_=self.round,
+            unit=self.unit,
+            version=0,
+            grades={self.body.viewpoint_list[0].pk: self.body.scheme["A"]},
+            answers={},
+            by=self.officer,
+        )
+        opinion = Opinion.objects.create(round=self.round, unit=self.unit, text="当初の意見")
+        services.conclude_round(round_=self.round, by=self.officer)
+        publish_year(plan=self.plan, fiscal_year=2020, by=self.officer)
+        self.client.force_login(self.officer)
+        url = reverse("admin:reviews_opinion_change", args=[opinion.pk])
+        page = self.client.get(url)
+        self.assertNotContains(page, 'name="text"')
+        self.client.post(url, {"text": "書き換えた意見", **management("progress", 0)})
+        opinion.refresh_from_db()
+        self.assertEqual(opinion.text, "当初の意見")
+        page = self.client.get(reverse("admin:reviews_selfevaluation_change", args=[evaluation.pk]))
+        self.assertNotContains(page, 'name="grades-0-grade"')
+
+
+class OfficeGroupTests(ActorsTestCase):
+    def test_migrating_gives_existing_reform_officers_the_review_permissions(self):
+        from django.contrib.auth.models import Group
+
+        from municipalities.services import REFORM_OFFICE_GROUP
+        from reviews.apps import refresh_reform_office_group
+
+        group = Group.objects.get(name=REFORM_OFFICE_GROUP)
+        group.permissions.clear()
+        refresh_reform_office_group()
+        self.assertTrue(group.permissions.filter(codename="change_opinion").exists())
+        self.assertFalse(group.permissions.filter(codename="change_conclusion").exists())
