@@ -16,7 +16,7 @@ class MunicipalitiesConfig(AppConfig):
                 model
                 for model in apps.get_models()
                 if hasattr(model, "municipality_path")
-                and model._meta.app_label in ("municipalities", "measures")
+                and model._meta.app_label in ("municipalities", "measures", "reviews")
             ],
             shared=[
                 apps.get_model("measures", "SustainableDevelopmentGoal"),

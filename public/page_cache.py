@@ -64,7 +64,7 @@ def code_fingerprint() -> str:
         *base.glob("locale/**/*.mo"),
         *(
             path
-            for app in ("reform", "municipalities", "measures", "public")
+            for app in ("reform", "municipalities", "measures", "public", "reviews")
             for path in base.glob(f"{app}/**/*.py")
             if "tests" not in path.parts
         ),

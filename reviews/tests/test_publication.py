@@ -133,6 +133,21 @@ class PublicationTests(ActorsTestCase):
         plan_page = self.client.get(reverse("public:plan", args=[self.city.slug, self.plan.pk]))
         self.assertContains(plan_page, self.year_url(2020))
 
+    def test_a_change_to_a_published_review_is_served_at_once_with_the_page_cache_on(self):
+        publish_year(plan=self.plan, fiscal_year=2020, by=self.officer)
+        measure_url = reverse(
+            "public:measure", args=[self.city.slug, self.plan.pk, self.measure.pk]
+        )
+        with self.settings(PAGE_CACHE_SECONDS=600):
+            self.assertContains(self.client.get(self.year_url(2020)), RESPONSE)
+            self.assertContains(self.client.get(measure_url), OPINION)
+            Opinion.objects.filter(pk=self.opinion.pk).update(response="")  # no signal
+            opinion = Opinion.objects.get(pk=self.opinion.pk)
+            opinion.response = "対応方針を改めた"
+            opinion.save()
+            self.assertContains(self.client.get(self.year_url(2020)), "対応方針を改めた")
+            self.assertContains(self.client.get(measure_url), "対応方針を改めた")
+
     def grade_rows(self, html: str, unit_name: str):
         import re
 
