@@ -41,6 +41,8 @@ from measures.tests.factories import (
 )
 from municipalities.models import Department, Municipality
 from municipalities.tests.base import make_department, make_staff
+from reviews.models import Opinion, SelfEvaluation
+from reviews.tests.factories import make_body, make_question, make_round, make_unit
 
 
 @dataclass
@@ -98,6 +100,14 @@ def make_full_plan(city: Municipality, marker: str, username: str) -> FullPlan:
     )
     layout = ReportLayout.objects.create(plan=plan, name=f"{marker}進捗報告の様式")
     ReportColumn.objects.create(layout=layout, field="title", heading=f"{marker}取組")
+    # The external review: a committee grading departments, its round, the department's
+    # self-evaluation and an opinion.
+    body = make_body(plan, name=f"{marker}行政改革推進委員会", members=1, prefix=f"{username}-委員")
+    unit = make_unit(body, department)
+    review_round = make_round(body, 2020)
+    make_question(plan, f"{marker}の自己点検の設問")
+    SelfEvaluation.objects.create(round=review_round, unit=unit)
+    Opinion.objects.create(round=review_round, unit=unit, text=f"{marker}の委員会の意見")
     return FullPlan(
         city=city,
         department=department,
