@@ -135,8 +135,8 @@ class PublicQueryCountTests(TestCase):
         self.assertEqual(small_cached, large_cached)
         # plan page: content version, plan, published years, measures, evaluations, effects
         # (those three as plain values), pillars, grades, statuses, goals with their results,
-        # sections
-        self.assertEqual(large["plan"], 12)
+        # sections, the published reports, their files and the plan's layouts
+        self.assertEqual(large["plan"], 15)
         # From the cache, every page asks only for its municipality's content version
         # (every municipality's, for the lists of them all).
         self.assertEqual(set(large_cached.values()), {1})

@@ -139,6 +139,35 @@ class ReportPdfTests(TestCase):
             404,
         )
 
+    def test_the_plan_page_links_every_published_years_revisions_with_pdf_digest_and_xlsx(self):
+        plan = self.sanyo
+        slug = plan.municipality.slug
+        officer = make_staff("officer", plan.municipality, officer=True)
+        reopen_year(plan=plan, fiscal_year=2020, by=officer)
+        with (
+            override_settings(REPORT_PDF_ON_PUBLISH=True),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            correction = publish_year(plan=plan, fiscal_year=2020, by=officer, note="概要の訂正")
+        page = self.client.get(reverse("public:plan", args=[slug, plan.pk]))
+        html = page.content.decode()
+        # Both revisions of 2020 with every PDF and its digest, the earlier one unchanged.
+        for report in (self.report, correction):
+            for item in report.files.all():
+                url = reverse("public:report_file", args=[slug, plan.pk, 2020, item.pk])
+                self.assertIn(f'href="{url}"', html)
+                self.assertIn(item.sha256, html)
+            for layout in plan.report_layouts.all():
+                xlsx = reverse("public:report_xlsx", args=[slug, plan.pk, 2020])
+                self.assertIn(f"{xlsx}?layout={layout.pk}&amp;revision={report.revision}", html)
+        self.assertContains(page, "概要の訂正")
+        # 2019 was published without files here: it is listed, and says it has no PDF yet.
+        self.assertContains(page, reverse("public:report", args=[slug, plan.pk, 2019]))
+        self.assertIn("この版のPDFはまだ作成されていません。", html.split('id="report-2019"')[1])
+        # Newest year first, newest revision first.
+        self.assertLess(html.index('id="report-2020"'), html.index('id="report-2019"'))
+        self.assertLess(html.index("第2版"), html.index("第1版"))
+
     def test_without_the_pdf_libraries_the_page_says_so_and_publishing_still_works(self):
         reason = "日本語フォント（Noto Sans CJK JP、Debian の fonts-noto-cjk）がありません。"
         officer = make_staff("officer", self.sanyo.municipality, officer=True)
