@@ -160,6 +160,9 @@ class CityPresetTests(TestCase):
         )
         self.assertIn("legend-every-page", page)
         self.assertIn("【取組達成度】", page)
+        # A level printed only where it changes leaves a truly empty cell, which a phone's
+        # card leaves out instead of showing its heading over nothing.
+        self.assertRegex(page, r'data-label="取組みの項目" class="[^"]*"></td>')
         self.assertIn("目標はほぼ達成しているが取組に課題または改善の余地あり", page)
         # The grade counts lead: A 10, B 23, C 1 of 34 graded.
         _headings, tally = read_table(page, "tally")
