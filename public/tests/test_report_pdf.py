@@ -220,3 +220,7 @@ class ReportPdfTests(TestCase):
         self.assertEqual(
             first[3:], ["982百万円", "835百万円", "700百万円", "未収債権835百万円。", "C", "C"]
         )
+        # The longest column (昨年度取組内容の概要) is the widest, grades the narrowest.
+        widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"}
+        self.assertEqual(max(widths, key=widths.get), "G")
+        self.assertLess(widths["H"], widths["D"])
