@@ -511,6 +511,7 @@ class ReportLayoutForm(forms.ModelForm):
             "style",
             "orientation",
             "legend",
+            "legend_title",
             "break_per_pillar",
             "footnote",
             "sections",
@@ -542,7 +543,16 @@ class ReportLayoutAdmin(ScopedAdmin):
         (None, {"fields": ["plan", "order", "name", "title", "start_from"]}),
         (
             _("印刷とページ"),
-            {"fields": ["style", "orientation", "legend", "break_per_pillar", "footnote"]},
+            {
+                "fields": [
+                    "style",
+                    "orientation",
+                    "legend",
+                    "legend_title",
+                    "break_per_pillar",
+                    "footnote",
+                ]
+            },
         ),
         (_("集計と見出し行"), {"fields": ["sections", "group_levels"]}),
     ]

@@ -1418,6 +1418,12 @@ class ReportLayout(models.Model):
     legend = models.CharField(
         _("評価区分の凡例"), max_length=12, choices=Legend.choices, default=Legend.AFTER
     )
+    legend_title = models.CharField(
+        _("凡例の見出し"),
+        max_length=100,
+        blank=True,
+        help_text=_("空なら【評価の区分】。例: 【取組達成度】"),
+    )
     group_levels = models.PositiveSmallIntegerField(
         _("見出し行にする階層の数"),
         default=1,

@@ -13,6 +13,7 @@ from public.filters import MeasureFilter
 from public.page_cache import cached_page, of_all, of_municipality
 from public.reports import layouts as report_layouts
 from public.reports import pdf as report_pdf
+from public.reports.listing import layout_links, reports_by_year
 from public.reports.page import report_context
 from public.reports.xlsx import table_workbook
 
@@ -105,6 +106,9 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         goals=published.goals_for_public(plan, reported),
         plan_years=[(y, fiscal_year_display(y)) for y in plan.fiscal_years],
         sections=plan.sections.all(),
+        report_years=reports_by_year(plan),
+        report_layouts=layout_links(plan),
+        pdf_unavailable=report_pdf.unavailable(),
         formats=FORMATS,
         licence=LICENCE,
         licence_url=LICENCE_URL,

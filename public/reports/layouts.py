@@ -28,6 +28,7 @@ class LayoutSpec:
     orientation: str = ReportLayout.Orientation.LANDSCAPE
     sections: list[str] = field(default_factory=list)
     legend: str = ReportLayout.Legend.AFTER
+    legend_title: str = ""
     group_levels: int = 1
     break_per_pillar: bool = False
     footnote: str = ""
@@ -46,6 +47,7 @@ def from_model(layout: ReportLayout) -> LayoutSpec:
         orientation=layout.orientation,
         sections=list(layout.sections or []),
         legend=layout.legend,
+        legend_title=layout.legend_title,
         group_levels=layout.group_levels,
         break_per_pillar=layout.break_per_pillar,
         footnote=layout.footnote,

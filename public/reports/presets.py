@@ -20,6 +20,7 @@ SANYO_ONODA_LIST = LayoutSpec(
     title="◆第一次行政改革プランに基づく行動計画一覧",
     sections=[S.GRADE_COUNTS],
     legend=L.AFTER,
+    legend_title="≪指標に対する目標達成度欄の目安について≫",
     group_levels=0,
     columns=[
         ColumnSpec(F.CODE_TITLE, "行動計画"),
@@ -68,6 +69,7 @@ MINAMI_ALPS_PDCA = LayoutSpec(
     title="第3次南アルプス市行政改革実施計画取組み結果（{年度}）",
     sections=[S.GRADE_COUNTS],
     legend=L.EVERY_PAGE,
+    legend_title="【取組達成度】",
     group_levels=1,
     columns=[
         ColumnSpec(F.LEVEL1, "基本方針"),
@@ -213,6 +215,7 @@ def copy_preset(*, layout: ReportLayout, key: str) -> ReportLayout:
     layout.orientation = preset.orientation
     layout.sections = [str(section) for section in preset.sections]
     layout.legend = preset.legend
+    layout.legend_title = preset.legend_title
     layout.group_levels = preset.group_levels
     layout.break_per_pillar = preset.break_per_pillar
     layout.footnote = preset.footnote

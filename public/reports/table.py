@@ -28,6 +28,7 @@ VALUE_FIELDS = {
     Field.EFFECT,
     Field.EFFECT_PLANNED,
 }
+SLASHED_FIELDS = {Field.BASELINE, Field.INDICATOR_TARGET, Field.INDICATOR_ACTUAL, Field.GRADE}
 GRID_FIELDS = {
     Field.STEPS,
     Field.STEP_SCHEDULE,
@@ -53,6 +54,39 @@ YEAR_FIELDS = {
 }
 
 
+# How much room a column takes on paper: narrow marks and grades, short values, names, and
+# text columns sharing what is left (the longest texts get the room, as the documents do).
+WIDTHS = {
+    "mark": {Field.CODE, Field.MARK, Field.GRADE, Field.STATUS, Field.CITYWIDE},
+    "value": {
+        Field.BASELINE,
+        Field.INDICATOR_TARGET,
+        Field.INDICATOR_ACTUAL,
+        Field.EFFECT,
+        Field.EFFECT_PLANNED,
+        Field.PLANNED_STATUS,
+        Field.CONTINUITY,
+        Field.SDGS,
+    },
+    # A level's name is printed once where it changes; most of its cells are empty.
+    "level": {Field.LEVEL1, Field.LEVEL2, Field.LEVEL3},
+    "name": {
+        Field.TITLE,
+        Field.CODE_TITLE,
+        Field.MARK_TITLE,
+        Field.MARKED_TITLE,
+        Field.LEAD,
+        Field.RELATED,
+        Field.ALL_DEPARTMENTS,
+        Field.DEPARTMENTS,
+        Field.INDICATOR,
+        Field.RELATED_PLANS,
+        Field.COMPREHENSIVE_PLAN,
+        Field.ENDING,
+    },
+}
+
+
 def with_years(text: str, fiscal_year: int) -> str:
     """Headings name years as documents do: {年度} 令和2年度, {R} R2, {西暦} 2020."""
     return (
@@ -70,6 +104,11 @@ class Column:
     fiscal_year: int
     text: str
     default_heading: str  # the item's own name, for a column printed without a heading
+
+    @property
+    def width(self) -> str:
+        """The column's room on paper (print.css): mark, value, level, name or text."""
+        return next((name for name, fields in WIDTHS.items() if self.field in fields), "text")
 
     @property
     def label(self) -> str:
@@ -172,6 +211,7 @@ class Cell:
     grid: Grid | None = None
     row_header: bool = False
     struck: bool = False
+    slashed: bool = False
     changed: bool = False
 
     @property
@@ -185,6 +225,8 @@ class Cell:
             classes.append("center")
         if self.column.field in VALUE_FIELDS - {Field.GRADE, Field.STATUS}:
             classes.append("value")
+        if self.slashed:
+            classes.append("slashed")
         if self.changed:
             classes.append("changed")
         return " ".join(classes)
@@ -315,8 +357,13 @@ class Builder:
         lines = [line for line in lines if line is not None]
         if name in VALUE_FIELDS:
             lines = [line or NONE for line in lines] or [NONE]
+        indicators = measure.get("indicators", [])
+        unsettable = bool(indicators) and all(i.get("not_settable") for i in indicators)
         if name == Field.INDICATOR:
-            cell.struck = any(i.get("not_settable") for i in measure.get("indicators", []))
+            cell.struck = any(i.get("not_settable") for i in indicators)
+        # Where no indicator can be set, 001 draws a diagonal line (斜線) through the value
+        # and grade cells rather than leave them blank.
+        cell.slashed = unsettable and name in SLASHED_FIELDS and all(x == NONE for x in lines)
         cell.lines = lines
         cell.row_header = name in (
             Field.TITLE,

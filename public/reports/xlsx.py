@@ -13,6 +13,8 @@ THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADING_FILL = PatternFill("solid", fgColor="EEEEEE")
+# Characters per column, as the page and the PDF give them room (public.reports.table.WIDTHS).
+COLUMN_WIDTHS = {"mark": 6, "value": 12, "level": 12, "name": 20, "text": 44}
 
 
 def _grid_text(grid: Grid) -> str:
@@ -64,8 +66,8 @@ def table_workbook(table: Table, title: str) -> bytes:
                 target = sheet.cell(row_number, index, value)
                 target.border, target.alignment = BOX, WRAP
             row_number += 1
-    for index in range(1, width + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 18
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS[column.width]
     sheet.freeze_panes = sheet.cell(top + len(table.header), 1)
     output = BytesIO()
     book.save(output)

@@ -98,8 +98,13 @@ class OnlyPublishedTests(ActorsTestCase):
         )
         response = self.client.get(url)
         self.assertContains(response, "年度ごとの効果額")
-        self.assertContains(response, "<td>1,200千円</td>", html=False)  # 2020, published
-        self.assertContains(response, "令和3年度（2021年度）</th><td>—</td><td>—</td><td>—</td>")
+        # 2020 is published; 2021's actuals are not.
+        self.assertContains(response, '<td data-label="実績 歳入増">1,200千円</td>', html=False)
+        self.assertContains(
+            response,
+            '令和3年度（2021年度）</th><td data-label="計画 歳入増">—</td>'
+            '<td data-label="計画 歳出削減">—</td><td data-label="実績 歳入増">—</td>',
+        )
         self.assertNotContains(response, "777")
 
     def test_searching_for_unpublished_text_finds_nothing(self):

@@ -135,8 +135,9 @@ class PublicQueryCountTests(TestCase):
         self.assertEqual(small_cached, large_cached)
         # plan page: content version, plan, published years, measures, evaluations, effects
         # (those three as plain values), pillars, grades, statuses, goals with their results,
-        # sections, the years of public external reviews
-        self.assertEqual(large["plan"], 13)
+        # sections, the published reports, their files and the plan's layouts, the years of
+        # public external reviews
+        self.assertEqual(large["plan"], 16)
         # From the cache, every page asks only for its municipality's content version
         # (every municipality's, for the lists of them all).
         self.assertEqual(set(large_cached.values()), {1})

@@ -67,6 +67,49 @@ class ReportPresetBrowserTests(BrowserTestCase):
         self.assertEqual(display, "block")
         self.assertIn("担当部署", label)
 
+    def test_at_390_px_reports_and_measure_schedules_are_no_wider_than_the_phone(self):
+        from django.db.models import Count
+
+        from measures.models import Measure
+
+        pages = dict(self.pages)
+        for plan in Plan.objects.select_related("municipality"):
+            measure = (
+                Measure.objects.filter(plan=plan)
+                .annotate(steps_count=Count("steps"))
+                .order_by("-steps_count", "order")
+                .first()
+            )
+            pages[f"{plan.municipality.name} measure {measure.code}"] = reverse(
+                "public:measure", args=[plan.municipality.slug, plan.pk, measure.pk]
+            )
+        self.assertEqual(len(pages), 11)
+        self.browser.set_window_size(390, 1200)
+        widths, schedules = {}, {}
+        for name, path in pages.items():
+            browser = self.open(path)
+            width = browser.execute_script("return window.innerWidth")
+            self.assertEqual(width, 390, "Chromium keeps the phone's width")
+            widths[name] = browser.execute_script("return document.documentElement.scrollWidth")
+            # The schedule (steps × years) reads as a card per step, each year's cell
+            # headed by its year.
+            found = browser.execute_script(
+                "const row = document.querySelector('table.schedule tbody tr');"
+                "if (!row) return null;"
+                "const cell = row.querySelector('td[data-label]');"
+                "return [getComputedStyle(row).display, getComputedStyle(cell, '::before').content]"
+            )
+            if found is not None:
+                schedules[name] = found
+        self.assertEqual({name: w for name, w in widths.items() if w > 390}, {})
+        # 山陽小野田市 (事業 計画/実績) and 厚木市 (取組内容 per year) have schedules.
+        self.assertEqual(
+            {name.split()[0] for name in schedules}, {"山陽小野田市", "厚木市"}, schedules
+        )
+        for display, label in schedules.values():
+            self.assertEqual(display, "block", schedules)
+            self.assertIn("年度", label)
+
     def test_the_preview_and_confirmation_pages_have_no_wcag_violation(self):
         from selenium.webdriver.common.by import By
 

@@ -75,6 +75,13 @@ class CityPresetTests(TestCase):
         self.assertEqual(row_of(rows, "5 ")[-2:], ["C", "A"])
         self.assertEqual(len(rows), 25)
         self.assertIn("達成状況が75%以上100%未満", page)
+        # The legend under its own heading, and 斜線 through the value and grade cells of
+        # an item whose indicator cannot be set (4), as the document draws them.
+        self.assertIn("≪指標に対する目標達成度欄の目安について≫", page)
+        fourth = page[page.index("4 売却処分") : page.index("5 ふるさと納税")]
+        self.assertEqual(fourth.count("slashed"), 5)
+        first = page[page.index("1 公金収納対策") : page.index("2 ネーミングライツ")]
+        self.assertNotIn("slashed", first)
 
     def test_sanyo_onoda_sheets_have_the_rows_of_each_action_plan_sheet(self):
         page = self.page("352161", 2020, layout=1)
@@ -152,6 +159,10 @@ class CityPresetTests(TestCase):
             third[5], "【取組主管課】\n●政策推進課\n・財政課\n【関係課等】\n・全ての課等"
         )
         self.assertIn("legend-every-page", page)
+        self.assertIn("【取組達成度】", page)
+        # A level printed only where it changes leaves a truly empty cell, which a phone's
+        # card leaves out instead of showing its heading over nothing.
+        self.assertRegex(page, r'data-label="取組みの項目" class="[^"]*"></td>')
         self.assertIn("目標はほぼ達成しているが取組に課題または改善の余地あり", page)
         # The grade counts lead: A 10, B 23, C 1 of 34 graded.
         _headings, tally = read_table(page, "tally")
