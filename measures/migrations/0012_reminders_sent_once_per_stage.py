@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0010_effect_order_single_year_first'),
+        ('measures', '0011_evaluation_entered_by_and_for'),
         ('municipalities', '0005_department_head_email'),
     ]
 

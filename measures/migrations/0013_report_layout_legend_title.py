@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0010_effect_order_single_year_first'),
+        ('measures', '0012_reminders_sent_once_per_stage'),
     ]
 
     operations = [
