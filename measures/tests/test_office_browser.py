@@ -5,7 +5,6 @@ index, the round's opening form and an entry's history."""
 import datetime
 import json
 
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 
 from measures.models import Evaluation, Round
@@ -14,23 +13,12 @@ from measures.round.services import EntryData, open_round, save_entry
 from measures.values import parse_value
 from municipalities.models import Department, Membership
 from municipalities.services import create_staff_user
-from public.tests.test_browser import AXE, FIXTURES, start_browser
-from public.tests.test_report_browser import AXE_RUN
+from public.tests.test_browser import FIXTURES, ChromiumTestCase
 
 PASSWORD = "office-password-2026"
 
 
-class OfficeBrowserTestCase(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.browser = start_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        super().tearDownClass()
-
+class OfficeBrowserTestCase(ChromiumTestCase):
     def setUp(self):
         document = json.loads((FIXTURES / "352161-sanyo-onoda.json").read_text())
         self.plan = import_plan_document(document, publish=True).plan
@@ -50,10 +38,6 @@ class OfficeBrowserTestCase(StaticLiveServerTestCase):
             departments=[Department.objects.get(municipality=self.city, name="税務課")],
         )
 
-    def open(self, path: str):
-        self.browser.get(self.live_server_url + path)
-        return self.browser
-
     def log_in(self, username: str):
         from selenium.webdriver.common.by import By
 
@@ -62,29 +46,6 @@ class OfficeBrowserTestCase(StaticLiveServerTestCase):
         browser.find_element(By.NAME, "username").send_keys(username)
         browser.find_element(By.NAME, "password").send_keys(PASSWORD)
         self.click_and_wait(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
-
-    def click_and_wait(self, element):
-        from selenium.common.exceptions import WebDriverException
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        def left_page(driver) -> bool:
-            try:
-                element.is_enabled()
-            except WebDriverException:
-                return True
-            return False
-
-        element.click()
-        wait = WebDriverWait(self.browser, 10)
-        wait.until(left_page)
-        wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
-
-    def violations(self) -> list[str]:
-        if not AXE.exists():
-            raise AssertionError("axe-core is missing: run `make browser-deps` (npm ci).")
-        self.browser.set_script_timeout(60)
-        self.browser.execute_script(AXE.read_text())
-        return list(self.browser.execute_async_script(AXE_RUN))
 
 
 class OfficePagesAccessibilityTests(OfficeBrowserTestCase):

@@ -5,7 +5,6 @@ submitted) and the history; the copy buttons fill the field in place with JavaSc
 import datetime
 
 from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,24 +19,12 @@ from measures.tests.factories import (
     make_value,
 )
 from municipalities.tests.base import make_department, make_municipality, make_staff
-from public.tests.test_browser import AXE, start_browser
+from public.tests.test_browser import AXE, ChromiumTestCase
 
 Kind = IndicatorValue.Kind
-RULES = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
 
 
-class StaffBrowserTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.browser = start_browser()
-        cls.browser.set_script_timeout(30)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        super().tearDownClass()
-
+class StaffBrowserTests(ChromiumTestCase):
     def setUp(self):
         city = make_municipality("282049", "西宮市", "兵庫県", "nishinomiya")
         office_department = make_department(city, "政策推進課", is_reform_office=True)
@@ -88,20 +75,6 @@ class StaffBrowserTests(StaticLiveServerTestCase):
                 "name": settings.SESSION_COOKIE_NAME,
                 "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
             }
-        )
-
-    def open(self, path: str):
-        self.browser.get(self.live_server_url + path)
-        return self.browser
-
-    def violations(self) -> list[str]:
-        self.browser.execute_script(AXE.read_text())
-        return self.browser.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            f"axe.run(document, {{runOnly: {{type: 'tag', values: {RULES}}}}})"
-            ".then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' ' +"
-            " v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | '))))"
-            ".catch(e => done(['axe failed: ' + e]));"
         )
 
     def submit(self, name: str):

@@ -45,22 +45,30 @@ def start_browser():
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
-class BrowserTestCase(StaticLiveServerTestCase):
+# axe-core's WCAG 2.1 A/AA rules, each violation as "rule: help (nodes) first targets".
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ') ' +
+                                      v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | '))))
+  .catch(e => done(['axe failed: ' + e]));
+"""
+
+
+class ChromiumTestCase(StaticLiveServerTestCase):
+    """Debian's Chromium for the test class, and what every browser test does with it: open
+    a page, click what loads another and wait for it, ask axe-core for violations."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.browser = start_browser()
+        cls.browser.set_script_timeout(60)
 
     @classmethod
     def tearDownClass(cls):
         cls.browser.quit()
         super().tearDownClass()
-
-    def setUp(self):
-        for path in sorted(FIXTURES.glob("*.json")):
-            import_plan_document(json.loads(path.read_text()), publish=True)
-        self.sanyo = Plan.objects.get(municipality__code="352161")
-        self.minami = Plan.objects.get(municipality__code="192082")
 
     def open(self, path: str):
         self.browser.get(self.live_server_url + path)
@@ -86,6 +94,23 @@ class BrowserTestCase(StaticLiveServerTestCase):
         wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
         if condition is not None:
             wait.until(condition)
+
+    def violations(self) -> list[str]:
+        """axe-core's WCAG 2.1 A/AA violations on the page open now."""
+        if not AXE.exists():
+            raise AssertionError("axe-core is missing: run `make browser-deps` (npm ci).")
+        self.browser.execute_script(AXE.read_text())
+        return list(self.browser.execute_async_script(AXE_RUN))
+
+
+class BrowserTestCase(ChromiumTestCase):
+    """The five cities' plans, published, in Chromium."""
+
+    def setUp(self):
+        for path in sorted(FIXTURES.glob("*.json")):
+            import_plan_document(json.loads(path.read_text()), publish=True)
+        self.sanyo = Plan.objects.get(municipality__code="352161")
+        self.minami = Plan.objects.get(municipality__code="192082")
 
     def page_types(self) -> dict[str, str]:
         plan, slug = self.sanyo, "sanyo-onoda"

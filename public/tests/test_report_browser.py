@@ -7,15 +7,7 @@ from django.urls import reverse
 from measures.models import Plan
 from measures.round.services import record_publication
 from public.reports.presets import apply_own_presets
-from public.tests.test_browser import AXE, BrowserTestCase
-
-AXE_RUN = """
-const done = arguments[arguments.length - 1];
-axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-  .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ') ' +
-                                      v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | '))))
-  .catch(e => done(['axe failed: ' + e]));
-"""
+from public.tests.test_browser import AXE, AXE_RUN, BrowserTestCase
 
 
 class ReportPresetBrowserTests(BrowserTestCase):

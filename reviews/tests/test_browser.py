@@ -2,7 +2,6 @@
 JavaScript, meets a conflict page when their sheet changed meanwhile; axe-core finds no WCAG
 2.1 A/AA violation on the member's pages, the chair's page or the published 意見一覧表."""
 
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 
 from measures.models import Evaluation
@@ -15,7 +14,7 @@ from measures.tests.factories import (
     make_plan,
 )
 from municipalities.tests.base import make_department, make_municipality
-from public.tests.test_browser import AXE, start_browser
+from public.tests.test_browser import AXE, ChromiumTestCase
 from reviews import services
 from reviews.models import Aggregation, MemberGrade, Opinion, OpinionProgress
 from reviews.tests.factories import make_body, make_question, make_round, make_unit
@@ -31,18 +30,7 @@ axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a
 """
 
 
-class CommitteeBrowserTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.browser = start_browser()
-        cls.browser.set_script_timeout(30)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        super().tearDownClass()
-
+class CommitteeBrowserTests(ChromiumTestCase):
     def setUp(self):
         city = make_municipality("282049", "西宮市", "兵庫県", "nishinomiya")
         finance = make_department(city, "財政課")
@@ -98,10 +86,6 @@ class CommitteeBrowserTests(StaticLiveServerTestCase):
             member.user.set_password(PASSWORD)
             member.user.save()
 
-    def open(self, path: str):
-        self.browser.get(self.live_server_url + path)
-        return self.browser
-
     def sign_in(self, user):
         from selenium.webdriver.common.by import By
 
@@ -112,25 +96,7 @@ class CommitteeBrowserTests(StaticLiveServerTestCase):
         self.submit(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
 
     def submit(self, button):
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        old = self.browser.find_element("tag name", "html")
-        button.click()
-        WebDriverWait(self.browser, 10).until(lambda d: self._gone(old))
-
-    @staticmethod
-    def _gone(element) -> bool:
-        from selenium.common.exceptions import WebDriverException
-
-        try:
-            element.is_enabled()
-        except WebDriverException:
-            return True
-        return False
-
-    def violations(self) -> list[str]:
-        self.browser.execute_script(AXE.read_text())
-        return self.browser.execute_async_script(AXE_RUN)
+        self.click_and_wait(button)
 
     def test_a_member_grades_in_the_browser_and_the_pages_pass_axe(self):
         from selenium.webdriver.common.by import By
