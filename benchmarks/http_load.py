@@ -61,10 +61,13 @@ def pick_urls() -> dict[str, str]:
         "static file (whitenoise)": "/static/css/site.css",
         "minimal Django view": reverse("municipalities:ping"),
         "plan page": reverse("public:plan", args=[slug, plan.pk]),
+        "pillar page": reverse("public:pillar", args=[slug, plan.pk, measure.pillar_id]),
         "measure page": reverse("public:measure", args=[slug, plan.pk, measure.pk]),
         "filtered search": reverse("public:search", args=[slug, plan.pk]) + "?q=見直し&grade=B",
         "report page": reverse("public:report", args=[slug, plan.pk, year]),
         "JSON API (plan)": reverse("api:plan", args=[plan.pk]),
+        "JSON API (measures, page 1)": reverse("api:measures", args=[plan.pk]),
+        "JSON API (municipality)": reverse("api:municipality", args=[plan.municipality.code]),
     }
 
 
