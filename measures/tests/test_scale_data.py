@@ -5,6 +5,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from measures.models import Evaluation, IndicatorValue, Measure, Pillar, Plan, Report
+from measures.plan_files.exporting import plan_document, plan_queryset
 
 
 class ScaleDataTests(TestCase):
@@ -19,3 +20,15 @@ class ScaleDataTests(TestCase):
         plan = Plan.objects.first()
         page = reverse("public:plan", args=[plan.municipality.slug, plan.pk])
         self.assertEqual(self.client.get(page).status_code, 200)
+
+    def test_each_report_is_the_published_document_of_its_own_plan(self):
+        # Plans of a batch share their drawn content, and the report is built once per batch.
+        call_command(
+            "generate_scale_data", municipalities=5, measures=7, batch=2, stdout=io.StringIO()
+        )
+        reports = Report.objects.select_related("plan")
+        self.assertEqual(len(reports), 5)
+        for report in reports:
+            plan = plan_queryset().get(pk=report.plan_id)
+            expected = {**plan_document(plan, published_only=True), "fiscal_year": 2024}
+            self.assertEqual(report.content, expected)
