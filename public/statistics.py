@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from measures.models import EffectAmount, Grade, Pillar, Plan
 from public.published import MeasureOutline
+from public.templatetags.reform_format import money
 
 
 def rounded_share(count: int, total: int, places: int) -> Decimal | None:
@@ -104,6 +105,19 @@ class EffectRow:
     part: str  # "revenue" | "saving" | "total"
     by_year: dict[int, dict[str, int | None]]
     cumulative: bool
+
+    def cells(self, years: Sequence[int], unit: str, saving_mark: str) -> list[str]:
+        """Each year's cell, then the period's, as "planned／actual" in the plan's unit,
+        savings marked as the plan marks them and "—" where there is no value."""
+
+        def amount(value: int | None) -> str:
+            if value is None:
+                return "—"
+            mark = saving_mark if self.part == "saving" and value else ""
+            return f"{mark}{money(value, unit)}"
+
+        cells = [self.by_year.get(year) or {} for year in years] + [self.period]
+        return [f"{amount(c.get('planned'))}／{amount(c.get('actual'))}" for c in cells]
 
     @property
     def period(self) -> dict[str, int | None]:

@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from measures.fiscal_years import fiscal_year_display
 from measures.models import IndicatorValue, Measure, Pillar, ReportFile
@@ -95,13 +97,13 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         year=year,
         year_display=fiscal_year_display(year) if year else "",
         previous_display=fiscal_year_display(previous) if previous else "",
-        tree=_tree(pillars, measures),
+        tree=_tree_html(_tree(pillars, measures), context["city"].slug, plan.pk),
         grades=grade_list,
         grade_rows=tally(grades, lambda m, y: m.grades.get(y)),
         status_rows=tally(statuses, lambda m, y: m.statuses.get(y)),
         grade_categories=grades,
         status_categories=statuses,
-        effect_tables=statistics.effect_tables(measures, roots, root_of, list(plan.fiscal_years)),
+        effect_tables=_effect_tables(plan, measures, roots, root_of),
         effect_parts=dict(statistics.PARTS),
         goals=published.goals_for_public(plan, reported),
         plan_years=[(y, fiscal_year_display(y)) for y in plan.fiscal_years],
@@ -132,6 +134,41 @@ def _tree(pillars: list[Pillar], measures: list[published.MeasureOutline]) -> li
         ]
 
     return build(None)
+
+
+def _tree_html(nodes: list[dict], slug: str, plan_pk: int) -> str:
+    """The plan's pillars as nested lists of links, each with its count of measures."""
+    # One reversal for every pillar's address instead of one per pillar.
+    address = reverse("public:pillar", args=[slug, plan_pk, 0]).removesuffix("0/")
+
+    def items(nodes):
+        return format_html_join(
+            "",
+            '<li><a href="{}{}/">{}</a>{}{}</li>',
+            (
+                (
+                    address,
+                    node["pillar"].pk,
+                    str(node["pillar"]),
+                    format_html(' <span class="muted">（{}件）</span>', node["count"])
+                    if node["count"]
+                    else "",
+                    format_html("<ul>{}</ul>", items(node["children"])) if node["children"] else "",
+                )
+                for node in nodes
+            ),
+        )
+
+    return format_html("<ul>{}</ul>", items(nodes))
+
+
+def _effect_tables(plan, measures, roots, root_of) -> list[statistics.EffectTable]:
+    years = list(plan.fiscal_years)
+    tables = statistics.effect_tables(measures, roots, root_of, years)
+    for table in tables:
+        for row in table.rows:
+            row.texts = row.cells(years, plan.effect_unit, plan.saving_mark)
+    return tables
 
 
 def _latest(measure: Measure):
