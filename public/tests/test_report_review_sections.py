@@ -205,6 +205,27 @@ class ReportReviewSectionTests(ActorsTestCase):
         # The 2020 report says nothing of a later year.
         self.assertNotIn(REFLECTION, self.page(2020))
 
+    def test_each_body_has_its_sheets_headed_by_what_it_reviews(self):
+        body = make_body(
+            self.plan, name="取組評価委員会", unit_kind="measure", members=3, prefix="m"
+        )
+        unit = make_unit(body, self.measure)
+        round_ = make_round(body, 2020)
+        grade_all(body, round_, unit, ["AAAAA", "AAAAA", "BBBBB"])
+        services.conclude_round(round_=round_, by=self.officer)
+        Opinion.objects.create(round=round_, unit=unit, text="取組への意見", response="対応する")
+        self.conclude_and_publish()
+        html = self.page(2020)
+        self.assertIn("部局別評価シート（行政改革推進委員会）", html)
+        self.assertIn("取組別評価シート（取組評価委員会）", html)
+        caption = f"<caption>{self.measure}</caption>"
+        self.assertEqual(
+            sheet_rows(html, str(self.measure))[0], (VIEWPOINTS[0], "A 極めて良好", "—")
+        )
+        self.assertEqual(html.count(caption), 1)
+        self.assertIn("令和2年度　取組評価委員会の意見と対応方針", html)
+        self.assertLess(html.index(OPINION), html.index("取組への意見"))
+
     def test_a_review_in_progress_never_appears_in_the_report_pdf_or_xlsx(self):
         Opinion.objects.create(round=self.round, unit=self.unit, text=IN_PROGRESS)
         # The round is still open when its year is published.
