@@ -488,10 +488,14 @@ class ReportLayoutForm(forms.ModelForm):
     the city document whose table it starts from."""
 
     sections = forms.MultipleChoiceField(
-        label=_("表の前に載せる集計"),
+        label=_("載せる集計と外部評価"),
         choices=ReportLayout.Section.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_(
+            "集計は表の前に、意見一覧表と評価シートは表の後に載せます。外部評価は、"
+            "その年度の評価が公表されているときだけ載ります"
+        ),
     )
     start_from = forms.ChoiceField(
         label=_("元にする様式"),

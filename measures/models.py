@@ -1391,6 +1391,9 @@ class ReportLayout(models.Model):
         STATUS_COUNTS = "status_counts", _("実施状況別の件数と割合（柱ごと）")
         EFFECTS = "effects", _("効果額（柱ごと・年度ごと）")
         GOALS = "goals", _("主要目標と進捗率")
+        # The external review of the year (reviews app), printed after the measure table.
+        REVIEW_OPINIONS = "review_opinions", _("意見一覧表（外部評価の意見・対応方針・反映状況）")
+        REVIEW_SHEETS = "review_sheets", _("評価シート（外部評価の委員会の評価と自己評価）")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="report_layouts", verbose_name=_("計画")
@@ -1410,10 +1413,13 @@ class ReportLayout(models.Model):
         _("用紙の向き"), max_length=10, choices=Orientation.choices, default=Orientation.LANDSCAPE
     )
     sections = models.JSONField(
-        _("表の前に載せる集計"),
+        _("載せる集計と外部評価"),
         default=list,
         blank=True,
-        help_text=_("評価別の件数、実施状況別の件数、効果額、主要目標の順に、選んだものを載せます"),
+        help_text=_(
+            "評価別の件数、実施状況別の件数、効果額、主要目標の順に表の前に、"
+            "意見一覧表と評価シートは表の後に、選んだものを載せます"
+        ),
     )
     legend = models.CharField(
         _("評価区分の凡例"), max_length=12, choices=Legend.choices, default=Legend.AFTER

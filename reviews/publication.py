@@ -8,17 +8,20 @@ a year returns its entries to approved; publishing it needs every entry approved
 with that year's publication. Nothing of a round in progress is ever public.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q
 
 from measures.models import Evaluation, Plan, Report, Round
 from reviews.models import ReviewRound
 
 
-def published_plan_years(plan: Plan) -> frozenset[int]:
-    """The plan's fiscal years that are published now."""
+def published_plan_years(plan: Plan, *, reporting: Iterable[int] = ()) -> frozenset[int]:
+    """The plan's fiscal years that are published now; `reporting` are years whose report
+    is being published in the current transaction (the revision is not saved yet)."""
     reported = set(
         Report.objects.filter(plan=plan).order_by().values_list("fiscal_year", flat=True)
-    )
+    ) | set(reporting)
     reopened = set(
         Round.objects.filter(plan=plan)
         .exclude(status=Round.Status.PUBLISHED)

@@ -336,6 +336,7 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
         reported=report_years(plan) | {fiscal_year},
     )
     content["fiscal_year"] = fiscal_year
+    content.update(_review_part(plan, fiscal_year, publishing=[fiscal_year]))
     report = Report(
         plan=plan,
         fiscal_year=fiscal_year,
@@ -349,6 +350,16 @@ def publish_year(*, plan: Plan, fiscal_year: int, by, note: str = "") -> Report:
     report.save()
     _write_report_files([report])
     return report
+
+
+def _review_part(plan: Plan, fiscal_year: int, *, publishing: Iterable[int]) -> dict:
+    """The year's public external review for the revision's content: a "reviews" key only
+    where there is one, so the content of a plan without review stays as it was (an import
+    that publishes nothing new writes no new revision)."""
+    from public.reports.review import review_content
+
+    review = review_content(plan, fiscal_year, publishing=publishing)
+    return {"reviews": review} if review else {}
 
 
 def _write_report_files(reports: list[Report]) -> None:
@@ -403,7 +414,11 @@ def record_publication(
     created = []
     now = timezone.now()
     for year in sorted(reported):
-        year_content = {**content, "fiscal_year": year}
+        year_content = {
+            **content,
+            "fiscal_year": year,
+            **_review_part(plan, year, publishing=reported),
+        }
         last = Report.objects.filter(plan=plan, fiscal_year=year).order_by("-revision").first()
         if last is not None and last.content == year_content:
             continue

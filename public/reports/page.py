@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from measures.fiscal_years import fiscal_year_display, fiscal_year_label
 from public.reports.content import as_of
 from public.reports.layouts import LayoutSpec, fitted
+from public.reports.review import review_sections
 from public.reports.summary import summary_sections
 from public.reports.table import Table, build_table, with_years
 
@@ -67,6 +68,7 @@ def report_context(report, layout: LayoutSpec, previous=None) -> dict:
         "table": table,
         "column_count": len(table.columns),
         "summary": summary_sections(document, year, layout.sections),
+        "review_sections": review_sections(document, layout.sections),
         "grade_scheme": plan.get("grade_scheme", []),
         "grade_note": plan.get("grade_note", ""),
         "report_title": title,

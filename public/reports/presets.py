@@ -10,6 +10,10 @@ from public.reports.layouts import ColumnSpec, LayoutSpec
 F = ReportColumn.Field
 Y = ReportColumn.Year
 S = ReportLayout.Section
+# The external review (意見一覧表, 評価シート) prints after the table of each city's main
+# document, where its plan has a review published with the year; 山陽小野田市's sheets are
+# the 別紙 of its list, which carries it.
+REVIEW = [S.REVIEW_OPINIONS, S.REVIEW_SHEETS]
 L = ReportLayout.Legend
 SUMMARY = ReportColumn.Text.SUMMARY
 
@@ -18,7 +22,7 @@ SANYO_ONODA_LIST = LayoutSpec(
     key="sanyo-onoda-list",
     name="資料1 行動計画一覧",
     title="◆第一次行政改革プランに基づく行動計画一覧",
-    sections=[S.GRADE_COUNTS],
+    sections=[S.GRADE_COUNTS, *REVIEW],
     legend=L.AFTER,
     legend_title="≪指標に対する目標達成度欄の目安について≫",
     group_levels=0,
@@ -67,7 +71,7 @@ MINAMI_ALPS_PDCA = LayoutSpec(
     key="minami-alps-pdca",
     name="取組み結果（PDCA）",
     title="第3次南アルプス市行政改革実施計画取組み結果（{年度}）",
-    sections=[S.GRADE_COUNTS],
+    sections=[S.GRADE_COUNTS, *REVIEW],
     legend=L.EVERY_PAGE,
     legend_title="【取組達成度】",
     group_levels=1,
@@ -95,7 +99,7 @@ NISHINOMIYA_PROGRESS = LayoutSpec(
     key="nishinomiya-progress",
     name="進捗状況",
     title="西宮市行政経営改革前期実行計画の進捗状況（{年度}）",
-    sections=[S.STATUS_COUNTS, S.EFFECTS, S.GOALS],
+    sections=[S.STATUS_COUNTS, S.EFFECTS, S.GOALS, *REVIEW],
     legend=L.NONE,
     group_levels=2,
     footnote="※◎の項目は市全体での取組み",
@@ -117,7 +121,7 @@ ANNAKA_SHEETS = LayoutSpec(
     name="実施計画シート",
     style=ReportLayout.Style.SHEETS,
     orientation=ReportLayout.Orientation.PORTRAIT,
-    sections=[S.STATUS_COUNTS],
+    sections=[S.STATUS_COUNTS, *REVIEW],
     legend=L.NONE,
     group_levels=0,
     columns=[
@@ -141,6 +145,7 @@ ATSUGI_SHEETS = LayoutSpec(
     name="実施計画シート",
     style=ReportLayout.Style.SHEETS,
     orientation=ReportLayout.Orientation.PORTRAIT,
+    sections=[*REVIEW],
     legend=L.NONE,
     group_levels=0,
     columns=[
