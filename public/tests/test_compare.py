@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import EffectAmount, Evaluation, Report
-from measures.tests.factories import make_grades, make_measure, make_plan
+from measures.tests.factories import make_grades, make_measure, make_plan, make_status
 from municipalities.codes import check_digit
 from municipalities.models import PREFECTURES, Municipality
 from municipalities.population import (
@@ -40,16 +40,20 @@ def code_of(prefecture: int, number: int) -> str:
     return first_five + str(check_digit(first_five))
 
 
-def build_city(prefecture: int, number: int, *, population: int | None, public: bool = True):
+def build_city(
+    prefecture: int, number: int, *, population: int | None, public: bool = True, scheme="grades"
+):
     """A municipality with a public plan of three measures graded A–D: 2020 published (A, B,
     and C for the third), 2021 entered and approved but not yet published (all D), and
-    effect amounts for both years."""
+    effect amounts for both years. With scheme="statuses" the 2020 entries have a status
+    instead (達成, then 検討), with scheme="" neither."""
     code = code_of(prefecture, number)
     city = make_municipality(code, f"市{code}", PREFECTURES[prefecture - 1], f"city-{code}")
     city.population = population
     city.save()
     plan = make_plan(city, first=2020, last=2022, is_public=public)
-    grades = make_grades(plan)
+    grades = make_grades(plan) if scheme == "grades" else {}
+    statuses = [make_status(plan, "達成", 0), make_status(plan, "検討", 1)] if scheme else []
     titles = ["公金収納対策の強化", "公共施設の再配置", "職員数の適正化"]
     now = timezone.now()
     for index, title in enumerate(titles):
@@ -57,14 +61,15 @@ def build_city(prefecture: int, number: int, *, population: int | None, public: 
         Evaluation.objects.create(
             measure=measure,
             fiscal_year=2020,
-            final_grade=grades["ABC"[index]],
+            final_grade=grades.get("ABC"[index]),
+            status=statuses[min(index, 1)] if scheme == "statuses" else None,
             review_status=PUBLISHED,
             published_at=now,
         )
         Evaluation.objects.create(
             measure=measure,
             fiscal_year=2021,
-            final_grade=grades["D"],
+            final_grade=grades.get("D"),
             review_status=Evaluation.ReviewStatus.APPROVED,
         )
         for year, actual in ((2020, 1_000_000), (2021, 777_777_000)):
@@ -179,6 +184,19 @@ class ComparePageTests(TestCase):
         self.assertEqual((overall.counted, overall.total), (row.counted, row.total))
         self.assertNotContains(response, "令和3年度")
         self.assertContains(response, "評価の区分は計画ごとに異なります")
+
+    def test_a_plan_with_statuses_only_shows_its_statuses_and_one_with_neither_no_shares(self):
+        statuses = build_city(14, 205, population=None, scheme="statuses")
+        money_only = build_city(14, 206, population=None, scheme="")
+        response = self.client.get(GRADES, {"pref": "14"})
+        rows = {row.plan: row for row in response.context["rows"]}
+        self.assertEqual(rows[statuses].scheme, "status")
+        self.assertEqual(
+            [(s.category.code, s.count, str(s.share)) for s in rows[statuses].shares],
+            [("達成", 1, "33.3"), ("検討", 2, "66.7")],
+        )
+        self.assertEqual((rows[money_only].scheme, rows[money_only].shares), ("", []))
+        self.assertContains(response, "区分なし")
 
     def test_filters_by_prefecture_and_population_class(self):
         self.assertEqual(
