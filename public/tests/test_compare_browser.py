@@ -5,7 +5,6 @@ finds no WCAG 2.1 A/AA violation at desktop and phone widths, nothing scrolls si
 from django.urls import reverse
 
 from measures.models import EffectAmount
-
 from municipalities.population import apply_population
 from public.tests.test_browser import AXE, AXE_RUN, BrowserTestCase
 
