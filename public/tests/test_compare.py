@@ -5,6 +5,7 @@ and bad parameters that are ignored rather than answered with an error."""
 import io
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 from django.core.management import call_command
 from django.db import connection
@@ -197,6 +198,21 @@ class ComparePageTests(TestCase):
         )
         self.assertEqual((rows[money_only].scheme, rows[money_only].shares), ("", []))
         self.assertContains(response, "区分なし")
+        response = self.client.get(MEASURES, {"q": "公金", "pref": "14"})
+        results = {m.plan_id: m.result for m in response.context["measures"]}
+        self.assertEqual(
+            (results[statuses.pk].grade_code, results[statuses.pk].grade_year), ("達成", 2020)
+        )
+        self.assertEqual(results[money_only.pk].grade_code, "")
+
+    def test_long_lists_are_paged_with_the_other_parameters_kept(self):
+        with patch("public.compare.views.PLANS_PER_PAGE", 2):
+            first = self.client.get(GRADES, {"sort": "population-desc"})
+            second = self.client.get(GRADES, {"sort": "population-desc", "page": "2"})
+        self.assertEqual([r.plan for r in first.context["rows"]], [self.middle, self.small])
+        self.assertEqual([r.plan for r in second.context["rows"]], [self.unknown])
+        self.assertContains(first, 'href="?sort=population-desc&amp;page=2" rel="next"')
+        self.assertContains(second, "2 / 2 ページ")
 
     def test_filters_by_prefecture_and_population_class(self):
         self.assertEqual(
