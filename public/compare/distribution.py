@@ -11,6 +11,7 @@ compares classes across plans.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Max
 
@@ -25,7 +26,7 @@ PUBLISHED = Evaluation.ReviewStatus.PUBLISHED
 class Share:
     category: Category
     count: int
-    share: object  # Decimal | None: None for classes not counted as rated
+    share: Decimal | None  # None for classes not counted as rated
 
 
 @dataclass

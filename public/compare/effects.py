@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from measures.fiscal_years import fiscal_year_display
-from measures.models import Basis, EffectAmount, Evaluation, Plan, Report
+from measures.models import EffectAmount, Evaluation, Plan, Report
 from measures.publication import result_shown
 
 PUBLISHED = Evaluation.ReviewStatus.PUBLISHED
@@ -113,9 +113,3 @@ def plan_effects(plans: list[Plan], *, basis: str, year: int | None = None) -> l
     return [
         PlanEffects(plan, [years[plan.pk][y] for y in sorted(years[plan.pk])]) for plan in plans
     ]
-
-
-BASES = [
-    (Basis.SINGLE_YEAR.value, Basis.SINGLE_YEAR.label),
-    (Basis.CUMULATIVE.value, Basis.CUMULATIVE.label),
-]
