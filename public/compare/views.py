@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from measures.fiscal_years import fiscal_year_label
 from measures.models import Basis
-from municipalities.population import SIZE_CLASSES, SOURCE, size_class_of
+from municipalities.population import SOURCE, size_class_of
 from public import published
 from public.compare import charts
 from public.compare.distribution import distribution_rows, scheme_groups
@@ -42,7 +42,6 @@ def _common(form, page) -> dict:
         "form": form,
         "page": page,
         "ignored": form.ignored,
-        "size_classes": SIZE_CLASSES,
         "population_source": SOURCE,
     }
 
