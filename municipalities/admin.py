@@ -9,8 +9,10 @@ from municipalities.models import Department, Membership, Municipality
 
 @admin.register(Municipality)
 class MunicipalityAdmin(ScopedAdmin):
-    list_display = ["code", "name", "kana", "prefecture", "slug"]
+    list_display = ["code", "name", "kana", "prefecture", "slug", "population"]
     list_filter = ["prefecture"]
+    # The census figure from the file the project ships (manage.py load_population).
+    readonly_fields = ["population"]
     search_fields = ["code", "name", "kana", "slug"]
     prepopulated_fields = {}
     ordering = ["code"]

@@ -35,6 +35,14 @@ class Municipality(models.Model):
     )
     slug = models.SlugField(_("URL名"), max_length=50, unique=True)
     website = models.URLField(_("ウェブサイト"), blank=True)
+    # From the census file the project ships (municipalities/data/population.csv), set by
+    # `manage.py load_population`; empty for a code the file does not know.
+    population = models.PositiveIntegerField(
+        _("人口"),
+        null=True,
+        blank=True,
+        help_text=_("令和2年国勢調査（人口速報集計、総務省統計局）の人口"),
+    )
     # Changes with every change to the municipality's data (municipalities.content_version),
     # and when it last did (Last-Modified of its pages and API answers).
     content_version = models.CharField(max_length=32, default=new_token, editable=False)

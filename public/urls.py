@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from public import views
+from public.compare import views as compare
 from public.open_data import views as open_data
 from reform import converters  # noqa: F401 (registers <id:…>)
 
@@ -26,6 +27,9 @@ urlpatterns = [
     path(
         "data/reform-plans-japan.zip", open_data.national_datapackage, name="national_datapackage"
     ),
+    path("compare/grades/", compare.grades, name="compare_grades"),
+    path("compare/effects/", compare.effects, name="compare_effects"),
+    path("compare/measures/", compare.measures, name="compare_measures"),
     path("m/<slug:slug>/", views.municipality, name="municipality"),
     path("m/<slug:slug>/plans/<id:pk>/", include(plan_patterns)),
 ]

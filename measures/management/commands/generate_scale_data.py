@@ -30,6 +30,7 @@ from measures.models import (
 from measures.plan_files.exporting import plan_document, plan_queryset
 from municipalities.codes import check_digit
 from municipalities.models import PREFECTURES, Department, Municipality
+from municipalities.population import apply_population
 
 FIRST_YEAR = 2020
 YEARS = 5
@@ -160,6 +161,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{done:,}/{len(todo):,} 自治体（{time.perf_counter() - started:.0f} 秒）"
             )
+        # Generated codes that are real ones get the census population; the others none.
+        with_population = apply_population()
+        self.stdout.write(f"人口を設定: {with_population:,}自治体")
         with connection.cursor() as cursor:
             # Statistics for the query planner, as a database in service has them.
             cursor.execute("ANALYZE")

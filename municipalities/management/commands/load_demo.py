@@ -15,6 +15,7 @@ from measures.models import Evaluation, MeasureDepartment, Plan, Round
 from measures.plan_files.importing import PlanImportError, import_plan_document
 from measures.round.services import open_round
 from municipalities.models import Membership, Municipality
+from municipalities.population import apply_population
 from municipalities.services import create_staff_user
 from public.reports.presets import apply_own_presets
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(f"取り込み: {path.name} → {summary.plan}")
             if layouts:
                 self.stdout.write(f"  進捗報告の様式: {'、'.join(str(x) for x in layouts)}")
+        self.stdout.write(f"人口を設定: {apply_population()}団体（令和2年国勢調査）")
         admin = self.create_admin()
         self.open_rounds(admin)
         accounts = self.create_accounts()
