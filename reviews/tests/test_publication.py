@@ -5,7 +5,7 @@ or the API."""
 
 from django.urls import reverse
 
-from measures.models import Evaluation
+from measures.models import Evaluation, Report
 from measures.round.services import publish_year, reopen_year
 from measures.tests.factories import (
     make_evaluation,
@@ -231,6 +231,11 @@ class DemoCommitteeCommandTests(ActorsTestCase):
         self.assertContains(page, "財政課")
         # The 2021 round is open for the members; its 反映状況 waits for 2021's publication.
         self.assertNotContains(page, "未達成の理由を記載した")
+        # The office adds the review to the year's report as a new revision; the first stays.
+        first, second = Report.objects.filter(plan=plan, fiscal_year=2020).order_by("revision")
+        self.assertNotIn("reviews", first.content)
+        self.assertEqual(second.note, "外部評価の結果を追加")
+        self.assertIn("成果指標の実績が目標に届かない理由", str(second.content["reviews"]))
 
 
 class UnitKindPublicationTests(ActorsTestCase):

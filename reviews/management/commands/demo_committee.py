@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from measures.models import MeasureDepartment, Plan
+from measures.round.services import record_publication
 from reviews import services
 from reviews.models import (
     Aggregation,
@@ -135,6 +136,9 @@ class Command(BaseCommand):
                     text="未達成の理由を記載した。改善策の記載は一部の取組にとどまる。",
                 )
         services.conclude_round(round_=first, by=None)
+        # The office adds the concluded review to the year's published report, as a new
+        # revision (the revision published before the committee concluded stays as it was).
+        record_publication(plan=plan_obj, note="外部評価の結果を追加")
         next_years = [y for y in plan_obj.fiscal_years if y > first.fiscal_year]
         if next_years:
             ReviewRound.objects.create(body=body, fiscal_year=next_years[0])
