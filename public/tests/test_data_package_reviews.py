@@ -275,6 +275,17 @@ class ReviewOpenDataTests(ActorsTestCase):
 
     # The API
 
+    def test_the_api_page_describes_the_review_part_in_japanese_and_english(self):
+        from django.conf import settings
+
+        page = self.client.get(reverse("public:api_docs"))
+        self.assertContains(page, "external_reviews は外部評価（委員会）の結果です。")
+        self.assertContains(page, f'href="{reverse("public:data_fields")}"')
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = self.client.get(reverse("public:api_docs"))
+        self.assertContains(page, "external_reviews holds the results of the external review")
+        self.assertContains(page, "the fields of the data package</a>")
+
     def test_the_api_carries_the_published_results_as_its_openapi_document_says(self):
         self.assertEqual(self.api_document()["external_reviews"], [])
         self.publish(2020)
