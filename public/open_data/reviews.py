@@ -1,8 +1,7 @@
 """The external review's published results as open data: the part of a plan's API document
 under `external_reviews`, from which the package's committee tables are also written.
 
-What is in it follows reviews/publication.py (`public_rounds`, with the published years
-read once), as the citizens' year page does: only
+What is in it follows reviews/publication.py, as the citizens' year page does: only
 concluded rounds of published years, their conclusions with the department's self-grade
 beside each, the opinions with the office's 対応方針 and responsible department, and the
 反映状況 recorded for published years. A body, its viewpoints and its grade scheme appear
@@ -25,7 +24,7 @@ from reviews.models import (
     SelfGrade,
     UnitKind,
 )
-from reviews.publication import published_plan_years
+from reviews.publication import published_year_q
 
 UNIT_RELATED = ("unit__measure", "unit__pillar", "unit__department")
 
@@ -77,11 +76,10 @@ def _body(body: ReviewBody) -> dict:
 
 def review_document(plan: Plan) -> list[dict]:
     """The plan's published committee results, per body and fiscal year (oldest first),
-    in a fixed number of queries."""
-    years = published_plan_years(plan)
+    in a fixed number of queries (one for a plan without any)."""
     rounds = list(
         ReviewRound.objects.concluded()
-        .filter(body__plan=plan, fiscal_year__in=sorted(years))
+        .filter(published_year_q("body__plan"), body__plan=plan)
         .select_related("body")
         .prefetch_related("body__viewpoints", "body__grades")
         .order_by("body__order", "body_id", "fiscal_year")
@@ -90,51 +88,54 @@ def review_document(plan: Plan) -> list[dict]:
         return []
     paths = _pillar_paths(plan)
     round_ids = [round_.pk for round_ in rounds]
-    grade_codes = {g.pk: g.code for round_ in rounds for g in round_.body.grades.all()}
-    viewpoints = {v.pk: v.label for round_ in rounds for v in round_.body.viewpoints.all()}
     self_grades = {
-        (round_id, unit_id, viewpoint_id): grade_codes[grade_id]
-        for round_id, unit_id, viewpoint_id, grade_id in SelfGrade.objects.filter(
+        (round_id, unit_id, viewpoint_id): code
+        for round_id, unit_id, viewpoint_id, code in SelfGrade.objects.filter(
             evaluation__round_id__in=round_ids
-        ).values_list("evaluation__round_id", "evaluation__unit_id", "viewpoint_id", "grade_id")
+        ).values_list("evaluation__round_id", "evaluation__unit_id", "viewpoint_id", "grade__code")
     }
     # One document serves every visitor: its labels are the Japanese ones, whatever the
     # language of the request that happens to build it.
     with translation.override("ja"):
         status_labels = {status.value: str(status.label) for status in OpinionStatus}
-    units: dict[tuple[int, int], dict] = {}
+    units: dict[int, dict[int, dict]] = {round_id: {} for round_id in round_ids}
+    unit_order: dict[int, tuple[int, int]] = {}
 
     def unit_entry(row) -> dict:
-        key = (row.round_id, row.unit_id)
-        if key not in units:
-            units[key] = {"order": (row.unit.order, row.unit_id), **_unit(row.unit, paths)}
-        return units[key]
+        of_round = units[row.round_id]
+        if row.unit_id not in of_round:
+            of_round[row.unit_id] = _unit(row.unit, paths)
+            unit_order[row.unit_id] = (row.unit.order, row.unit_id)
+        return of_round[row.unit_id]
 
     for conclusion in (
         Conclusion.objects.filter(round_id__in=round_ids)
-        .select_related(*UNIT_RELATED)
+        .select_related(*UNIT_RELATED, "viewpoint", "grade")
         .order_by("viewpoint__order", "viewpoint_id")
     ):
         unit_entry(conclusion)["grades"].append(
             {
-                "viewpoint": viewpoints[conclusion.viewpoint_id],
-                "grade": grade_codes[conclusion.grade_id],
+                "viewpoint": conclusion.viewpoint.label,
+                "grade": conclusion.grade.code,
                 "self_grade": self_grades.get(
                     (conclusion.round_id, conclusion.unit_id, conclusion.viewpoint_id)
                 ),
             }
         )
-    progress = OpinionProgress.objects.filter(fiscal_year__in=sorted(years)).order_by("fiscal_year")
+    # A 反映状況 is public with the publication of the year it was recorded for.
+    progress = OpinionProgress.objects.filter(
+        published_year_q("opinion__round__body__plan")
+    ).order_by("fiscal_year")
     for opinion in (
         Opinion.objects.filter(round_id__in=round_ids)
-        .select_related(*UNIT_RELATED, "responsible_department")
+        .select_related(*UNIT_RELATED, "viewpoint", "responsible_department")
         .prefetch_related(Prefetch("progress", queryset=progress, to_attr="public_progress"))
         .order_by("order", "pk")
     ):
         unit_entry(opinion)["opinions"].append(
             {
                 "id": opinion.pk,
-                "viewpoint": viewpoints.get(opinion.viewpoint_id),
+                "viewpoint": opinion.viewpoint.label if opinion.viewpoint_id else None,
                 "text": opinion.text,
                 "response": opinion.response,
                 "responsible_department": (
@@ -155,17 +156,13 @@ def review_document(plan: Plan) -> list[dict]:
         )
     bodies: dict[int, dict] = {}
     for round_ in rounds:
-        body = bodies.get(round_.body_id)
-        if body is None:
-            body = bodies[round_.body_id] = _body(round_.body)
-        year_units = sorted(
-            (entry for (round_id, _), entry in units.items() if round_id == round_.pk),
-            key=lambda entry: entry["order"],
-        )
-        body["years"].append(
+        if round_.body_id not in bodies:
+            bodies[round_.body_id] = _body(round_.body)
+        reviewed = units[round_.pk]
+        bodies[round_.body_id]["years"].append(
             {
                 "fiscal_year": round_.fiscal_year,
-                "units": [{k: v for k, v in e.items() if k != "order"} for e in year_units],
+                "units": [reviewed[pk] for pk in sorted(reviewed, key=unit_order.__getitem__)],
             }
         )
     return list(bodies.values())

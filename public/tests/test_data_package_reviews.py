@@ -383,8 +383,11 @@ class ReviewOpenDataTests(ActorsTestCase):
             )
             unit = make_unit(self.body, department, order=10 + number)
             Opinion.objects.create(round=self.round, unit=unit, text=f"追加の意見{number}")
-        # The years published (reports, rounds, entries), the public rounds with their
-        # viewpoints and grades, the plan's pillars, self-grades, conclusions, opinions and
-        # their 反映状況.
-        self.assertEqual(before, 11)
+        # The public rounds (of published years) with their viewpoints and grades, the
+        # plan's pillars, self-grades, conclusions, opinions and their 反映状況.
+        self.assertEqual(before, 8)
         self.assertEqual(count(), before)
+
+    def test_a_plan_without_a_public_review_costs_one_query(self):
+        with self.assertNumQueries(1):
+            self.assertEqual(review_document(self.plan), [])
