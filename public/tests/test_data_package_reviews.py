@@ -31,6 +31,7 @@ from public.open_data.package import plan_package
 from public.open_data.reviews import review_document
 from public.open_data.tables import REVIEW_TABLES, TABLES_BY_NAME
 from public.tests.review_data import OPINION, RESPONSE, SELF_ANSWER, add_published_review
+from public.tests.test_browser import ChromiumTestCase
 from public.tests.test_data_package import errors_of, table, validate
 from reviews import services
 from reviews.models import Opinion, OpinionProgress, OpinionStatus
@@ -391,3 +392,16 @@ class ReviewOpenDataTests(ActorsTestCase):
     def test_a_plan_without_a_public_review_costs_one_query(self):
         with self.assertNumQueries(1):
             self.assertEqual(review_document(self.plan), [])
+
+
+class ReviewOpenDataBrowserTests(ChromiumTestCase):
+    def test_the_field_reference_and_the_api_page_pass_axe(self):
+        found = {}
+        for name in ("public:data_fields", "public:api_docs"):
+            self.open(reverse(name))
+            self.assertIn(
+                "review_opinions" if "fields" in name else "external_reviews",
+                self.browser.page_source,
+            )
+            found[name] = self.violations()
+        self.assertEqual(found, {"public:data_fields": [], "public:api_docs": []})
