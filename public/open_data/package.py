@@ -140,7 +140,7 @@ def add_plan(tables: _Tables, plan: Plan, url: str) -> None:
             tables, plan.pk, measure, measure_ids[(measure["code"], measure["sub_number"])]
         )
     for body in document["external_reviews"]:
-        _add_review_body(tables, plan.pk, body, measure_ids)
+        _add_review_body(tables, plan.pk, city["code"], body, measure_ids)
 
 
 def _pillar_key(plan_id: int, path: Iterable[str]) -> str:
@@ -237,8 +237,17 @@ def _add_measure(tables: _Tables, plan_id: int, measure: dict, measure_id: int) 
         )
 
 
-def _add_review_body(tables: _Tables, plan_id: int, body: dict, measure_ids: dict) -> None:
+def _add_review_body(
+    tables: _Tables, plan_id: int, city_code: str, body: dict, measure_ids: dict
+) -> None:
     body_id = body["id"]
+
+    def department(name: str | None) -> str | None:
+        # A department the committee reviews or makes responsible may lead no measure.
+        if name:
+            tables.add("departments", municipality_code=city_code, name=name)
+        return name
+
     tables.add(
         "review_bodies",
         review_body_id=body_id,
@@ -273,7 +282,7 @@ def _add_review_body(tables: _Tables, plan_id: int, body: dict, measure_ids: dic
                 if measure
                 else None,
                 pillar_key=_pillar_key(plan_id, unit["pillar"]) if unit["pillar"] else None,
-                department=unit["department"],
+                department=department(unit["department"]),
             )
             for grade in unit["grades"]:
                 tables.add(
@@ -295,7 +304,7 @@ def _add_review_body(tables: _Tables, plan_id: int, body: dict, measure_ids: dic
                     order=order,
                     text=opinion["text"],
                     response=opinion["response"],
-                    responsible_department=opinion["responsible_department"],
+                    responsible_department=department(opinion["responsible_department"]),
                 )
                 for progress in opinion["progress"]:
                     tables.add("review_opinion_progress", opinion_id=opinion["id"], **progress)

@@ -423,8 +423,8 @@ def _department(name: str, title: str, title_en: str, **kwargs) -> Column:
         name,
         title,
         title_en,
-        "部署の名称（departments の name と同じ書き方）",
-        "The department's name, written as in departments",
+        "部署の名称（departments の name。その自治体の部署として departments にもある）",
+        "The department's name, as in departments (where the municipality lists it too)",
         **kwargs,
     )
 

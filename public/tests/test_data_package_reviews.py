@@ -79,10 +79,17 @@ class ReviewOpenDataTests(ActorsTestCase):
         cls.body, cls.unit, cls.round, cls.opinion = add_published_review(
             cls.plan, cls.finance, year=2020, officer=cls.officer
         )
-        # The tax department is a unit too, with an opinion on no viewpoint and no one
-        # responsible; nobody graded it, so it has no conclusions.
+        # The tax department is a unit too, with an opinion on no viewpoint for which the
+        # reform office (leading no measure) is responsible; nobody graded it, so it has no
+        # conclusions.
         cls.tax_unit = make_unit(cls.body, cls.tax, order=1)
-        Opinion.objects.create(round=cls.round, unit=cls.tax_unit, text=TAX_OPINION, order=1)
+        Opinion.objects.create(
+            round=cls.round,
+            unit=cls.tax_unit,
+            text=TAX_OPINION,
+            order=1,
+            responsible_department=cls.reform_department,
+        )
         # A body reviewing measures and one reviewing pillars (three members each).
         for kind, target, prefix in (
             ("measure", cls.measure, "m"),
@@ -176,8 +183,13 @@ class ReviewOpenDataTests(ActorsTestCase):
         )
         self.assertEqual(finance["responsible_department"], "財政課")
         tax = opinions[TAX_OPINION]
-        self.assertEqual((tax["viewpoint_id"], tax["responsible_department"]), ("", ""))
+        self.assertEqual((tax["viewpoint_id"], tax["responsible_department"]), ("", "政策推進課"))
         self.assertEqual(units[tax["review_unit_id"]]["department"], "税務課")
+        # Every department the review names is in departments, also one leading no measure.
+        self.assertIn(
+            ("282049", "政策推進課"),
+            {(d["municipality_code"], d["name"]) for d in table(package, "departments")},
+        )
 
     def test_nothing_unpublished_is_in_the_package(self):
         # Before the year is published nothing of the review is in it at all.
@@ -333,6 +345,11 @@ class ReviewOpenDataTests(ActorsTestCase):
         self.assertEqual(schema_errors(openapi_validator(self.client, "PlanDocument"), answer), [])
         body = next(b for b in answer["external_reviews"] if b["name"] == "行政改革推進委員会")
         self.assertEqual([year["fiscal_year"] for year in body["years"]], [2020, 2021])
+        next_year = body["years"][1]["units"][0]["opinions"]
+        self.assertEqual(
+            [(o["text"], o["viewpoint"], o["responsible_department"]) for o in next_year],
+            [(NEXT_YEAR_OPINION, None, None)],
+        )
         opinion = body["years"][0]["units"][0]["opinions"][0]
         self.assertEqual(
             opinion["progress"],
