@@ -9,6 +9,12 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
 from public.api import MAX_PER_PAGE, PER_PAGE, api_endpoint
+from public.open_data.tables import (
+    AGGREGATIONS,
+    OPINION_STATUS_LABELS,
+    OPINION_STATUSES,
+    UNIT_KINDS,
+)
 
 VERSION = "1.0.0"
 
@@ -176,7 +182,7 @@ _NAME = {"type": "string", "minLength": 1}
 REVIEW_UNIT = _object(
     {
         "id": INTEGER,
-        "kind": {"type": "string", "enum": ["measure", "pillar", "department"]},
+        "kind": {"type": "string", "enum": UNIT_KINDS},
         "title": STRING,
         "measure": _nullable(
             _object({"code": STRING, "sub_number": {"type": "integer", "minimum": 1}})
@@ -205,14 +211,8 @@ REVIEW_UNIT = _object(
                         "items": _object(
                             {
                                 "fiscal_year": YEAR,
-                                "status": {
-                                    "type": "string",
-                                    "enum": ["reflected", "partly", "considering", "not_reflected"],
-                                },
-                                "status_label": {
-                                    "type": "string",
-                                    "enum": ["反映済み", "一部反映", "検討中", "反映しない"],
-                                },
+                                "status": {"type": "string", "enum": OPINION_STATUSES},
+                                "status_label": {"type": "string", "enum": OPINION_STATUS_LABELS},
                                 "text": STRING,
                             }
                         ),
@@ -226,8 +226,8 @@ REVIEW_BODY = _object(
     {
         "id": INTEGER,
         "name": STRING,
-        "unit_kind": {"type": "string", "enum": ["measure", "pillar", "department"]},
-        "aggregation": {"type": "string", "enum": ["mean", "median", "chair"]},
+        "unit_kind": {"type": "string", "enum": UNIT_KINDS},
+        "aggregation": {"type": "string", "enum": AGGREGATIONS},
         "viewpoints": {
             "type": "array",
             "items": _object({"id": INTEGER, "label": _NAME, "description": STRING}),

@@ -2,9 +2,9 @@
 
 Rows come from each plan's published document (`public_plan_document`: the plan document
 with `published_only=True` and the published external review), so the package shows exactly
-what the pages and the API show. Plans are read one at a time and
-every table is streamed to its own temporary file before the zip is put together, so a
-package of the whole country is built in bounded memory.
+what the pages and the API show. Plans are read one at a time and every table is streamed to
+its own temporary file before the zip is put together, so a package of the whole country is
+built in bounded memory.
 """
 
 import csv

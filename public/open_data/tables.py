@@ -416,6 +416,10 @@ BODY_KEY = (("review_body_id",), "review_bodies", ("review_body_id",))
 UNIT_KEY = (("review_unit_id",), "review_units", ("review_unit_id",))
 VIEWPOINT_KEY = (("viewpoint_id",), "review_viewpoints", ("viewpoint_id",))
 UNIT_KINDS = list(UnitKind.values)
+AGGREGATIONS = list(Aggregation.values)
+OPINION_STATUSES = list(OpinionStatus.values)
+# The Japanese labels of OpinionStatus, as the documents write them (a test holds them equal).
+OPINION_STATUS_LABELS = ["反映済み", "一部反映", "検討中", "反映しない"]
 
 
 def _department(name: str, title: str, title_en: str, **kwargs) -> Column:
@@ -456,7 +460,7 @@ REVIEW_TABLES: tuple[Table, ...] = (
                 "mean (of the members' grades, rounded to the nearest grade), median, or chair "
                 "(set by the chair after deliberation)",
                 required=True,
-                constraints={"enum": list(Aggregation.values)},
+                constraints={"enum": AGGREGATIONS},
             ),
         ),
         ("review_body_id",),
@@ -621,15 +625,14 @@ REVIEW_TABLES: tuple[Table, ...] = (
                 "not_reflected（反映しない）",
                 "reflected, partly, considering or not_reflected",
                 required=True,
-                constraints={"enum": list(OpinionStatus.values)},
+                constraints={"enum": OPINION_STATUSES},
             ),
             _text(
                 "status_label",
                 "反映状況（表示）",
                 "Status as shown",
                 required=True,
-                # The Japanese labels of OpinionStatus (a test holds them equal).
-                constraints={"enum": ["反映済み", "一部反映", "検討中", "反映しない"]},
+                constraints={"enum": OPINION_STATUS_LABELS},
             ),
             _text("text", "反映の内容", "What was done"),
         ),
