@@ -8,7 +8,9 @@ API and the JSON download answer from the stored bytes, and only the first reque
 change (or the publication itself, which writes it as soon as it commits) builds it.
 
 A stored document is used only while its version is the municipality's current one, so it
-is never stale; nothing has to be deleted when data changes.
+is never stale; nothing has to be deleted when data changes. That holds for the published
+external review it carries too (`external_reviews`): the reviews models belong to their
+municipality's content version like the plan's own.
 """
 
 import contextlib
@@ -20,11 +22,18 @@ from django.http import Http404
 from measures.models import Plan
 from measures.plan_files.exporting import plan_document, plan_queryset
 from public.models import StoredDocument
+from public.open_data.reviews import review_document
 
 
 def dumps(data) -> bytes:
     """JSON as the API writes it: UTF-8, non-ASCII characters as they are."""
     return orjson.dumps(data)
+
+
+def public_plan_document(plan: Plan) -> dict:
+    """What citizens may read of a public plan: its published plan document and the
+    published results of its external review."""
+    return {**plan_document(plan, published_only=True), "external_reviews": review_document(plan)}
 
 
 def public_plan_json(pk: int) -> bytes:
@@ -60,7 +69,7 @@ def store_plan_json(pk: int, version: str | None = None) -> bytes:
     plan = plan_queryset().filter(pk=pk, is_public=True).first()
     if plan is None or version is None:
         raise Http404
-    body = dumps(plan_document(plan, published_only=True))
+    body = dumps(public_plan_document(plan))
     try:
         with transaction.atomic():
             StoredDocument.objects.update_or_create(

@@ -9,6 +9,12 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
 from public.api import MAX_PER_PAGE, PER_PAGE, api_endpoint
+from public.open_data.tables import (
+    AGGREGATIONS,
+    OPINION_STATUS_LABELS,
+    OPINION_STATUSES,
+    UNIT_KINDS,
+)
 
 VERSION = "1.0.0"
 
@@ -172,6 +178,80 @@ MEASURE = _object(
         },
     }
 )
+_NAME = {"type": "string", "minLength": 1}
+REVIEW_UNIT = _object(
+    {
+        "id": INTEGER,
+        "kind": {"type": "string", "enum": UNIT_KINDS},
+        "title": STRING,
+        "measure": _nullable(
+            _object({"code": STRING, "sub_number": {"type": "integer", "minimum": 1}})
+        ),
+        "pillar": _nullable(
+            {"type": "array", "items": STRING, "description": "上位から順の体系の番号"}
+        ),
+        "department": _nullable(STRING),
+        "grades": {
+            "type": "array",
+            "description": "観点ごとの委員会の評価と、同じ観点の担当課の自己評価（入力どおり）",
+            "items": _object({"viewpoint": _NAME, "grade": _NAME, "self_grade": _nullable(_NAME)}),
+        },
+        "opinions": {
+            "type": "array",
+            "description": "委員会の意見、対応方針、担当課と、公表された年度の反映状況",
+            "items": _object(
+                {
+                    "id": INTEGER,
+                    "viewpoint": _nullable(_NAME),
+                    "text": _NAME,
+                    "response": STRING,
+                    "responsible_department": _nullable(STRING),
+                    "progress": {
+                        "type": "array",
+                        "items": _object(
+                            {
+                                "fiscal_year": YEAR,
+                                "status": {"type": "string", "enum": OPINION_STATUSES},
+                                "status_label": {"type": "string", "enum": OPINION_STATUS_LABELS},
+                                "text": STRING,
+                            }
+                        ),
+                    },
+                }
+            ),
+        },
+    }
+)
+REVIEW_BODY = _object(
+    {
+        "id": INTEGER,
+        "name": STRING,
+        "unit_kind": {"type": "string", "enum": UNIT_KINDS},
+        "aggregation": {"type": "string", "enum": AGGREGATIONS},
+        "viewpoints": {
+            "type": "array",
+            "items": _object({"id": INTEGER, "label": _NAME, "description": STRING}),
+        },
+        "grade_scheme": {
+            "type": "array",
+            "description": "委員会の評価区分（良い順）",
+            "items": _object({"code": _NAME, "label": STRING, "definition": STRING}),
+        },
+        "years": {
+            "type": "array",
+            "description": "評価が確定し、年度が公表された年度（古い順）",
+            "items": _object(
+                {
+                    "fiscal_year": YEAR,
+                    "units": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/ReviewUnit"},
+                    },
+                }
+            ),
+        },
+    }
+)
 MUNICIPALITY_REF = _object(
     {"code": STRING, "name": STRING, "kana": STRING, "prefecture": STRING, "slug": STRING}
 )
@@ -198,6 +278,8 @@ SCHEMAS = {
     ),
     "Pillar": PILLAR,
     "Measure": MEASURE,
+    "ReviewBody": REVIEW_BODY,
+    "ReviewUnit": REVIEW_UNIT,
     "PlanSummary": PLAN_SUMMARY,
     "MunicipalityList": _object(
         {
@@ -288,6 +370,12 @@ SCHEMAS = {
             "departments": {"type": "array", "items": _object({"name": STRING})},
             "pillars": {"type": "array", "items": {"$ref": "#/components/schemas/Pillar"}},
             "measures": {"type": "array", "items": {"$ref": "#/components/schemas/Measure"}},
+            "external_reviews": {
+                "type": "array",
+                "description": "外部評価（委員会）の公表された結果。評価中の年度や公表されていない"
+                "年度のもの、委員個人の評価と意見、自己点検の回答は含みません",
+                "items": {"$ref": "#/components/schemas/ReviewBody"},
+            },
         }
     ),
     "MeasureList": _object(
@@ -388,7 +476,9 @@ def openapi_document(server: str) -> dict:
                 "1つの自治体とその計画", "Municipality", path_parameter=code
             ),
             "/plans/{id}/": _operation(
-                "計画の全体（公表された内容）", "PlanDocument", path_parameter=plan_id
+                "計画の全体（公表された内容と外部評価の結果）",
+                "PlanDocument",
+                path_parameter=plan_id,
             ),
             "/plans/{id}/measures/": _operation(
                 "計画の取組と、公表された年度ごとの結果",

@@ -1,9 +1,10 @@
 """Published plans as a Frictionless Data Package (a zip of datapackage.json and CSV tables).
 
-Rows come from each plan's published document (`plan_document(published_only=True)`), so
-the package shows exactly what the pages and the API show. Plans are read one at a time and
-every table is streamed to its own temporary file before the zip is put together, so a
-package of the whole country is built in bounded memory.
+Rows come from each plan's published document (`public_plan_document`: the plan document
+with `published_only=True` and the published external review), so the package shows exactly
+what the pages and the API show. Plans are read one at a time and every table is streamed to
+its own temporary file before the zip is put together, so a package of the whole country is
+built in bounded memory.
 """
 
 import csv
@@ -19,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import Measure, Plan
-from measures.plan_files.exporting import plan_document, plan_queryset
+from measures.plan_files.exporting import plan_queryset
+from public.documents import public_plan_document
 from public.open_data.tables import TABLES, TABLES_BY_NAME
 
 LICENCE = {
@@ -76,7 +78,7 @@ def _value(quantity: dict | None) -> tuple[str | None, str]:
 
 def add_plan(tables: _Tables, plan: Plan, url: str) -> None:
     """Rows of one public plan's published content."""
-    document = plan_document(plan, published_only=True)
+    document = public_plan_document(plan)
     city = document["municipality"]
     plan_data = document["plan"]
     measure_ids = {
@@ -137,6 +139,8 @@ def add_plan(tables: _Tables, plan: Plan, url: str) -> None:
         _add_measure(
             tables, plan.pk, measure, measure_ids[(measure["code"], measure["sub_number"])]
         )
+    for body in document["external_reviews"]:
+        _add_review_body(tables, plan.pk, city["code"], body, measure_ids)
 
 
 def _pillar_key(plan_id: int, path: Iterable[str]) -> str:
@@ -233,6 +237,79 @@ def _add_measure(tables: _Tables, plan_id: int, measure: dict, measure_id: int) 
         )
 
 
+def _add_review_body(
+    tables: _Tables, plan_id: int, city_code: str, body: dict, measure_ids: dict
+) -> None:
+    body_id = body["id"]
+
+    def department(name: str | None) -> str | None:
+        # A department the committee reviews or makes responsible may lead no measure.
+        if name:
+            tables.add("departments", municipality_code=city_code, name=name)
+        return name
+
+    tables.add(
+        "review_bodies",
+        review_body_id=body_id,
+        plan_id=plan_id,
+        name=body["name"],
+        unit_kind=body["unit_kind"],
+        aggregation=body["aggregation"],
+    )
+    viewpoint_ids = {}
+    for order, viewpoint in enumerate(body["viewpoints"], start=1):
+        viewpoint_ids[viewpoint["label"]] = viewpoint["id"]
+        tables.add(
+            "review_viewpoints",
+            viewpoint_id=viewpoint["id"],
+            review_body_id=body_id,
+            order=order,
+            label=viewpoint["label"],
+            description=viewpoint["description"],
+        )
+    for rank, grade in enumerate(body["grade_scheme"], start=1):
+        tables.add("review_grades", review_body_id=body_id, rank=rank, **grade)
+    for year in body["years"]:
+        for unit in year["units"]:
+            measure = unit["measure"]
+            tables.add(
+                "review_units",
+                review_unit_id=unit["id"],
+                review_body_id=body_id,
+                kind=unit["kind"],
+                title=unit["title"],
+                measure_id=measure_ids[(measure["code"], measure["sub_number"])]
+                if measure
+                else None,
+                pillar_key=_pillar_key(plan_id, unit["pillar"]) if unit["pillar"] else None,
+                department=department(unit["department"]),
+            )
+            for grade in unit["grades"]:
+                tables.add(
+                    "review_conclusions",
+                    review_unit_id=unit["id"],
+                    fiscal_year=year["fiscal_year"],
+                    viewpoint_id=viewpoint_ids[grade["viewpoint"]],
+                    review_body_id=body_id,
+                    grade=grade["grade"],
+                    self_grade=grade["self_grade"],
+                )
+            for order, opinion in enumerate(unit["opinions"], start=1):
+                tables.add(
+                    "review_opinions",
+                    opinion_id=opinion["id"],
+                    review_unit_id=unit["id"],
+                    fiscal_year=year["fiscal_year"],
+                    viewpoint_id=viewpoint_ids.get(opinion["viewpoint"]),
+                    order=order,
+                    text=opinion["text"],
+                    response=opinion["response"],
+                    responsible_department=department(opinion["responsible_department"]),
+                )
+                for progress in opinion["progress"]:
+                    tables.add("review_opinion_progress", opinion_id=opinion["id"], **progress)
+
+
 def descriptor(name: str, title: str, sources: list[dict]) -> dict:
     return {
         "profile": "tabular-data-package",
@@ -241,7 +318,7 @@ def descriptor(name: str, title: str, sources: list[dict]) -> dict:
         "licenses": [LICENCE],
         "sources": sources,
         "created": timezone.now().isoformat(timespec="seconds"),
-        "description": "各自治体が公表した行政改革計画とその年度ごとの結果。"
+        "description": "各自治体が公表した行政改革計画とその年度ごとの結果、外部評価の結果。"
         "利用するときは出典として自治体名と計画名を表示してください（CC BY 4.0）。",
         "resources": [
             {

@@ -4,9 +4,12 @@ Indicators and their years follow the shape of the IATI results model: an indica
 measure (ascending, descending or qualitative) and a baseline with its year and value; each
 period (a fiscal year, April to March) has a target and an actual. Amounts are whole yen.
 Missing values are an empty cell; the documents' "—" and "－" are read the same way.
+The external review's tables (review_*) hold its published results only.
 """
 
 from dataclasses import dataclass, field
+
+from reviews.models import Aggregation, OpinionStatus, UnitKind
 
 MISSING_VALUES = ["", "—", "－"]
 
@@ -58,6 +61,14 @@ class Table:
     @property
     def headers(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    @property
+    def references(self) -> list[tuple[str, str]]:
+        """The foreign keys as the field reference shows them: ("a, b", "table (c, d)")."""
+        return [
+            (", ".join(fields), f"{resource} ({', '.join(ref)})")
+            for fields, resource, ref in self.foreign_keys
+        ]
 
     def schema(self) -> dict:
         return {
@@ -399,4 +410,235 @@ TABLES: tuple[Table, ...] = (
         ((("plan_id", "goal"), "goals", ("plan_id", "name")),),
     ),
 )
+
+# The external review (外部評価): only what reviews/publication.py makes public.
+BODY_KEY = (("review_body_id",), "review_bodies", ("review_body_id",))
+UNIT_KEY = (("review_unit_id",), "review_units", ("review_unit_id",))
+VIEWPOINT_KEY = (("viewpoint_id",), "review_viewpoints", ("viewpoint_id",))
+UNIT_KINDS = list(UnitKind.values)
+AGGREGATIONS = list(Aggregation.values)
+OPINION_STATUSES = list(OpinionStatus.values)
+# The Japanese labels of OpinionStatus, as the documents write them (a test holds them equal).
+OPINION_STATUS_LABELS = ["反映済み", "一部反映", "検討中", "反映しない"]
+
+
+def _department(name: str, title: str, title_en: str, **kwargs) -> Column:
+    return _text(
+        name,
+        title,
+        title_en,
+        "部署の名称（departments の name。その自治体の部署として departments にもある）",
+        "The department's name, as in departments (where the municipality lists it too)",
+        **kwargs,
+    )
+
+
+REVIEW_TABLES: tuple[Table, ...] = (
+    Table(
+        "review_bodies",
+        "評価委員会",
+        "Review bodies",
+        (
+            _id("review_body_id", "委員会ID", "Review body id"),
+            _id("plan_id", "計画ID", "Plan id"),
+            _text("name", "名称", "Name", required=True),
+            _text(
+                "unit_kind",
+                "評価の単位",
+                "Unit of review",
+                "measure（取組ごと）、pillar（体系（柱）ごと）、department（部署ごと）",
+                "measure, pillar or department: what one unit under review is",
+                required=True,
+                constraints={"enum": UNIT_KINDS},
+            ),
+            _text(
+                "aggregation",
+                "委員会の評価の決め方",
+                "How the body decides its grade",
+                "mean（委員の評価の平均を最も近い評価に四捨五入）、median（中央値）、"
+                "chair（審議を経て委員長が決定）",
+                "mean (of the members' grades, rounded to the nearest grade), median, or chair "
+                "(set by the chair after deliberation)",
+                required=True,
+                constraints={"enum": AGGREGATIONS},
+            ),
+        ),
+        ("review_body_id",),
+        PLAN_KEY,
+    ),
+    Table(
+        "review_viewpoints",
+        "評価の観点",
+        "Viewpoints of review bodies",
+        (
+            _id("viewpoint_id", "観点ID", "Viewpoint id"),
+            _id("review_body_id", "委員会ID", "Review body id"),
+            Column("order", "integer", "順序", "Order", required=True, constraints={"minimum": 1}),
+            _text(
+                "label",
+                "名称",
+                "Label",
+                "例: 計画の妥当性（Plan）",
+                "For example 計画の妥当性（Plan）",
+                required=True,
+            ),
+            _text("description", "説明", "Description"),
+        ),
+        ("viewpoint_id",),
+        (BODY_KEY,),
+    ),
+    Table(
+        "review_grades",
+        "委員会の評価区分",
+        "Grade schemes of review bodies",
+        (
+            _id("review_body_id", "委員会ID", "Review body id"),
+            _text("code", "記号", "Code", required=True),
+            _text("label", "名称", "Label"),
+            _text("definition", "基準", "Definition"),
+            Column(
+                "rank",
+                "integer",
+                "順位",
+                "Rank",
+                "良い順に1, 2, 3 …",
+                "1 for the best grade, then 2, 3 …",
+                required=True,
+                constraints={"minimum": 1},
+            ),
+        ),
+        ("review_body_id", "code"),
+        (BODY_KEY,),
+    ),
+    Table(
+        "review_units",
+        "評価の対象",
+        "Units under review",
+        (
+            _id("review_unit_id", "評価の対象ID", "Unit id"),
+            _id("review_body_id", "委員会ID", "Review body id"),
+            _text(
+                "kind",
+                "対象の種類",
+                "Kind",
+                "measure（取組）、pillar（体系（柱））、department（部署）",
+                "measure, pillar or department",
+                required=True,
+                constraints={"enum": UNIT_KINDS},
+            ),
+            _text("title", "対象の名称", "Title", required=True),
+            Column(
+                "measure_id",
+                "integer",
+                "取組ID",
+                "Measure id",
+                "対象が取組のとき",
+                "When the unit is a measure",
+                constraints={"minimum": 1},
+            ),
+            _text(
+                "pillar_key",
+                "体系のキー",
+                "Pillar key",
+                "対象が体系（柱）のとき",
+                "When the unit is a pillar",
+            ),
+            _department("department", "部署", "Department"),
+        ),
+        ("review_unit_id",),
+        (
+            BODY_KEY,
+            (("measure_id",), "measures", ("measure_id",)),
+            (("pillar_key",), "pillars", ("pillar_key",)),
+        ),
+    ),
+    Table(
+        "review_conclusions",
+        "委員会の評価",
+        "Committee conclusions",
+        (
+            _id("review_unit_id", "評価の対象ID", "Unit id"),
+            _year("fiscal_year", "年度", "Fiscal year", required=True),
+            _id("viewpoint_id", "観点ID", "Viewpoint id"),
+            _id("review_body_id", "委員会ID", "Review body id"),
+            _text(
+                "grade",
+                "委員会の評価",
+                "Committee grade",
+                "委員会の評価区分（review_grades）の記号",
+                "A code of the body's grade scheme (review_grades)",
+                required=True,
+            ),
+            _text(
+                "self_grade",
+                "担当課の自己評価",
+                "Self-grade of the department",
+                "同じ観点の自己評価（委員会の評価区分の記号、入力どおり）。空欄は自己評価なし",
+                "The department's own grade on the same viewpoint, as entered (a code of the "
+                "body's scheme); empty when it did not grade itself",
+            ),
+        ),
+        ("review_unit_id", "fiscal_year", "viewpoint_id"),
+        (
+            UNIT_KEY,
+            VIEWPOINT_KEY,
+            (("review_body_id", "grade"), "review_grades", ("review_body_id", "code")),
+        ),
+    ),
+    Table(
+        "review_opinions",
+        "委員会の意見と対応方針",
+        "Committee opinions and responses",
+        (
+            _id("opinion_id", "意見ID", "Opinion id"),
+            _id("review_unit_id", "評価の対象ID", "Unit id"),
+            _year("fiscal_year", "意見を受けた年度", "Fiscal year reviewed", required=True),
+            Column(
+                "viewpoint_id",
+                "integer",
+                "観点ID",
+                "Viewpoint id",
+                "観点を定めない意見は空欄",
+                "Empty for an opinion on no particular viewpoint",
+                constraints={"minimum": 1},
+            ),
+            Column("order", "integer", "順序", "Order", required=True, constraints={"minimum": 1}),
+            _text("text", "意見", "Opinion", required=True),
+            _text("response", "対応方針", "Response (対応方針)"),
+            _department("responsible_department", "担当課", "Responsible department"),
+        ),
+        ("opinion_id",),
+        (UNIT_KEY, VIEWPOINT_KEY),
+    ),
+    Table(
+        "review_opinion_progress",
+        "意見の反映状況",
+        "Reflection of opinions (反映状況)",
+        (
+            _id("opinion_id", "意見ID", "Opinion id"),
+            _year("fiscal_year", "記録した年度", "Fiscal year recorded", required=True),
+            _text(
+                "status",
+                "反映状況",
+                "Status",
+                "reflected（反映済み）、partly（一部反映）、considering（検討中）、"
+                "not_reflected（反映しない）",
+                "reflected, partly, considering or not_reflected",
+                required=True,
+                constraints={"enum": OPINION_STATUSES},
+            ),
+            _text(
+                "status_label",
+                "反映状況（表示）",
+                "Status as shown",
+                required=True,
+                constraints={"enum": OPINION_STATUS_LABELS},
+            ),
+            _text("text", "反映の内容", "What was done"),
+        ),
+        ("opinion_id", "fiscal_year"),
+        ((("opinion_id",), "review_opinions", ("opinion_id",)),),
+    ),
+)
+TABLES = (*TABLES, *REVIEW_TABLES)
 TABLES_BY_NAME = {table.name: table for table in TABLES}

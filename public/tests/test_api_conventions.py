@@ -1,6 +1,6 @@
 """The API's conventions: JSON errors, pagination with Link headers, ETag / Last-Modified
 with 304 answers, CORS for GET, and an OpenAPI document that every endpoint's real answers
-validate against."""
+validate against (the plan's with a published external review in it)."""
 
 import json
 
@@ -13,13 +13,17 @@ from referencing.jsonschema import DRAFT202012
 
 from measures.plan_files.importing import import_plan_document
 from measures.tests.documents import small_document
+from municipalities.models import Department
 from municipalities.tests.base import make_municipality
+from public.tests.review_data import add_published_review
 
 
 class ApiConventionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.plan = import_plan_document(small_document(), publish=True).plan
+        finance = Department.objects.get(municipality=cls.plan.municipality, name="財政課")
+        add_published_review(cls.plan, finance, year=2020)
         cls.hidden_city = make_municipality("352161", "山陽小野田市", "山口県", "sanyo-onoda")
 
     def setUp(self):
@@ -137,7 +141,10 @@ class ApiConventionTests(TestCase):
                 validator = Draft202012Validator(
                     {"$ref": f"urn:api#/components/schemas/{name}"}, registry=registry
                 )
-                errors = sorted(validator.iter_errors(self.get(url).json()), key=str)
+                answer = self.get(url).json()
+                if name == "PlanDocument":
+                    self.assertTrue(answer["external_reviews"][0]["years"][0]["units"])
+                errors = sorted(validator.iter_errors(answer), key=str)
                 self.assertEqual([f"{e.json_path}: {e.message}" for e in errors][:5], [])
         error_validator = Draft202012Validator(
             {"$ref": "urn:api#/components/schemas/Error"}, registry=registry
@@ -154,4 +161,8 @@ class ApiConventionTests(TestCase):
         )
         answer = json.loads(self.get(reverse("api:plan", args=[self.plan.pk])).content)
         answer["measures"][0]["effects"][0]["actual_revenue"] = "1,200千円"
+        self.assertFalse(validator.is_valid(answer))
+        answer = json.loads(self.get(reverse("api:plan", args=[self.plan.pk])).content)
+        self.assertTrue(validator.is_valid(answer))
+        answer["external_reviews"][0]["years"][0]["units"][0]["grades"][0]["grade"] = None
         self.assertFalse(validator.is_valid(answer))
