@@ -116,6 +116,12 @@ class RoundGroup:
 
 @login_required
 def entry_list(request: HttpRequest) -> HttpResponse:
+    if (
+        getattr(request.user, "membership", None) is None
+        and request.user.review_memberships.exists()
+    ):
+        # A committee member who signed in at the staff login: their pages are the committee's.
+        return redirect("reviews:home")
     membership = _membership(request)
     entries = list(
         _entries_for(membership)

@@ -35,8 +35,22 @@ class HeaderNavigationTests(ActorsTestCase):
                 self.assertNotIn(reverse("measures:entry_list"), header)
                 self.assertNotIn(ENTRY_LINK, header)
                 self.assertIn(f'href="{reverse("reviews:home")}"', header)
-        # The link the member no longer sees is indeed not theirs.
-        self.assertEqual(self.client.get(reverse("measures:entry_list")).status_code, 404)
+        # The staff entry is not theirs: signing in at the staff login takes them to theirs.
+        self.assertRedirects(
+            self.client.get(reverse("measures:entry_list")), reverse("reviews:home")
+        )
+        self.assertEqual(self.client.get(reverse("measures:entry", args=[1])).status_code, 404)
+
+    def test_a_committee_member_signing_in_at_the_staff_login_reaches_the_committee_pages(self):
+        self.member.set_password("pass-for-the-test-2026")
+        self.member.save()
+        response = self.client.post(
+            reverse("login"),
+            {"username": self.member.username, "password": "pass-for-the-test-2026"},
+            follow=True,
+        )
+        self.assertEqual(response.redirect_chain[-1][0], reverse("reviews:home"))
+        self.assertEqual(response.status_code, 200)
 
     def test_staff_still_see_the_entry_link_and_no_committee_link(self):
         for user in (self.tax_staff, self.officer):
