@@ -9,10 +9,16 @@ from measures.models import Evaluation, Plan
 from measures.plan_files.exporting import plan_document, plan_queryset
 from measures.plan_files.formats import read_plan_file
 from measures.plan_files.importing import PlanImportError, import_plan_document
-from measures.plan_files.workbook.files import write_xlsx
+from measures.plan_files.workbook.files import write_csv_zip, write_xlsx
 from measures.plan_files.workbook.writing import document_to_tables
 from measures.round.services import publish_year
-from measures.tests.factories import make_evaluation, make_grades, make_measure, make_plan
+from measures.tests.factories import (
+    make_evaluation,
+    make_grades,
+    make_measure,
+    make_pillar,
+    make_plan,
+)
 from municipalities.tests.base import ActorsTestCase, make_department
 from reviews import services
 from reviews.models import (
@@ -280,3 +286,47 @@ class BadReviewRowsTests(CommitteePlanTestCase):
         problems = self.assert_nothing_written(as_xlsx(document))
         self.assertTrue(any("取組 99（枝番 1）は計画にありません" in p for p in problems), problems)
         self.assertTrue(any("の「自己評価」: 評価「S」は" in p for p in problems), problems)
+
+
+class PillarCommitteeTests(ActorsTestCase):
+    """A body reviewing pillars, through the zip of CSV tables: a pillar is named by its codes
+    from the top down."""
+
+    def test_a_pillar_committee_round_trips_through_csv(self):
+        plan = make_plan(self.city)
+        top = make_pillar(plan, "I", "経営的視点に立った行財政運営")
+        child = make_pillar(plan, "①", "持続可能な財政運営", parent=top)
+        make_measure(plan, "1", "公金収納対策の強化", pillar=child, lead=self.tax)
+        body = make_body(plan, name="外部評価委員会", unit_kind="pillar", members=2)
+        unit = make_unit(body, child)
+        round_ = make_round(body, 2020)
+        Opinion.objects.create(round=round_, unit=unit, text=OPINION, response=RESPONSE)
+        document = exported(plan)
+        self.assertEqual(document["review_bodies"][0]["units"], [{"unit": ["I", "①"]}])
+        tables = document_to_tables(document)
+        self.assertEqual(tables["委員会"], [["外部評価委員会", "体系（柱）ごと", "平均"]])
+        self.assertEqual(tables["評価の対象"], [["外部評価委員会", "I > ①", None]])
+        Plan.objects.filter(pk=plan.pk).delete()
+        reread = read_plan_file("plan.zip", write_csv_zip(tables))
+        self.assertEqual(reread["review_bodies"][0]["units"][0]["unit"], "I > ①")
+        imported = import_plan_document(reread).plan
+        self.assertEqual(exported(imported), document)
+        opinion = Opinion.objects.get(round__body__plan=imported)
+        self.assertEqual(opinion.unit.pillar.code, "①")
+
+    def test_a_file_without_a_reviewed_pillar_keeps_it_and_the_committees_results(self):
+        plan = make_plan(self.city)
+        top = make_pillar(plan, "I", "経営的視点に立った行財政運営")
+        reviewed = make_pillar(plan, "①", "持続可能な財政運営", parent=top)
+        make_pillar(plan, "II", "使われなくなった柱", order=1)
+        body = make_body(plan, name="外部評価委員会", unit_kind="pillar", members=2)
+        unit = make_unit(body, reviewed)
+        Opinion.objects.create(round=make_round(body, 2020), unit=unit, text=OPINION)
+        document = exported(plan)
+        del document["review_bodies"]
+        document["pillars"] = []
+        import_plan_document(document)
+        self.assertEqual(
+            sorted(plan.pillars.values_list("code", flat=True)), ["I", "①"]
+        )  # II went; the reviewed pillar and the one above it stay
+        self.assertEqual(Opinion.objects.get().unit, unit)
