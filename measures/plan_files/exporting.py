@@ -190,6 +190,12 @@ def plan_document(
         review_bodies = _review_bodies(plan, paths)
         if review_bodies:
             document["review_bodies"] = review_bodies
+            # The departments it names, so that the file imports where they are not yet known.
+            named = {department["name"] for department in document["departments"]}
+            for name in _review_department_names(review_bodies):
+                if name not in named:
+                    named.add(name)
+                    document["departments"].append({"name": name})
         # When each year was first published: for the office's own files, which bring the
         # dates back on import. A published revision's content leaves it out, as it would
         # otherwise change with every later year's publication.
@@ -565,3 +571,17 @@ def _review_body(body, pillar_paths: dict[int, list[str]]) -> dict:
         "units": [unit_key(unit) for unit in body.units.all()],
         "rounds": rounds,
     }
+
+
+def _review_department_names(bodies: list[dict]) -> list[str]:
+    """Departments the committees review or make responsible for an opinion, in order."""
+    names: dict[str, None] = {}
+    for body in bodies:
+        if body["unit_kind"] == "department":
+            names.update(dict.fromkeys(unit["unit"] for unit in body["units"]))
+        for found in body["rounds"]:
+            for review in found["reviews"]:
+                names.update(
+                    dict.fromkeys(o["department"] for o in review["opinions"] if o["department"])
+                )
+    return list(names)

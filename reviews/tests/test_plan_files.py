@@ -144,6 +144,19 @@ class ReviewPlanFileTests(CommitteePlanTestCase):
             first["progress"], [{"fiscal_year": 2021, "status": "partly", "text": REFLECTION}]
         )
 
+    def test_the_departments_a_committee_names_travel_with_the_file(self):
+        audit = make_department(self.city, "監査課")  # leads no measure
+        make_unit(self.body, audit, order=9)
+        Opinion.objects.create(
+            round=self.round, unit=self.units[1], text="監査の視点", responsible_department=audit
+        )
+        document = exported(self.plan)
+        self.assertIn({"name": "監査課"}, document["departments"])
+        Plan.objects.filter(pk=self.plan.pk).delete()
+        audit.delete()
+        plan = import_plan_document(document).plan
+        self.assertEqual(exported(plan), document)
+
     def test_a_published_export_leaves_the_committee_out(self):
         document = plan_document(plan_queryset().get(pk=self.plan.pk), published_only=True)
         self.assertNotIn("review_bodies", document)
