@@ -59,9 +59,15 @@ class ReviewUnitInline(ScopedTabularInline):
 class ReviewMemberForm(forms.ModelForm):
     """A member with their sign-in account: a login id (new, or one already used only for
     this municipality's committees) and, for a new account, its password. The account is
-    given neither admin access nor a staff membership."""
+    given neither admin access nor a staff membership. Without a login id the member is a
+    name alone, who never signs in (a past committee's member, as a plan file imports)."""
 
-    username = forms.CharField(label=_("ログインID"), max_length=150)
+    username = forms.CharField(
+        label=_("ログインID"),
+        max_length=150,
+        required=False,
+        help_text=_("空欄なら、サインインしない委員（過去の委員会の記録）になります"),
+    )
     password = forms.CharField(
         label=_("パスワード"),
         required=False,
@@ -77,7 +83,8 @@ class ReviewMemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The body, possibly not yet saved (an inline of its add page).
         self.parent = parent
-        if self.instance.pk:
+        self._user = None
+        if self.instance.pk and self.instance.user_id:
             self.fields["username"].initial = self.instance.user.username
 
     def clean(self):
@@ -106,6 +113,9 @@ class ReviewMemberForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
+        if not self.cleaned_data.get("username"):
+            self.instance.user = None
+            return super().save(commit)
         user = self._user
         if user is None:
             user = get_user_model()(username=self.cleaned_data["username"])

@@ -78,7 +78,9 @@ class ReviewBody(models.Model):
 
 
 class ReviewMember(models.Model):
-    """A member (委員) of a body: an account that signs in to the committee pages only."""
+    """A member (委員) of a body: an account that signs in to the committee pages only, or
+    a name alone (a member of a past committee whose results were imported from a plan
+    file, who never signs in)."""
 
     municipality_path = "body__plan__municipality"
 
@@ -88,6 +90,8 @@ class ReviewMember(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="review_memberships",
         verbose_name=_("ユーザー"),
     )

@@ -186,6 +186,16 @@ def plan_document(
         "measures": measures,
     }
     if not published_only:
+        # The committees' records, members' grades among them: the office's own files only.
+        review_bodies = _review_bodies(plan, paths)
+        if review_bodies:
+            document["review_bodies"] = review_bodies
+            # The departments it names, so that the file imports where they are not yet known.
+            named = {department["name"] for department in document["departments"]}
+            for name in _review_department_names(review_bodies):
+                if name not in named:
+                    named.add(name)
+                    document["departments"].append({"name": name})
         # When each year was first published: for the office's own files, which bring the
         # dates back on import. A published revision's content leaves it out, as it would
         # otherwise change with every later year's publication.
@@ -410,3 +420,168 @@ def _indicator(indicator: Indicator, shown=lambda year: True) -> dict:
         "baseline": baseline,
         "years": [by_year[year] for year in sorted(by_year)],
     }
+
+
+def _review_bodies(plan: Plan, pillar_paths: dict[int, list[str]]) -> list[dict]:
+    """The plan's committees and their rounds as the document's `review_bodies`, in a fixed
+    number of queries."""
+    from reviews.models import (
+        MemberSheet,
+        Opinion,
+        ReviewBody,
+        ReviewMember,
+        ReviewRound,
+        ReviewUnit,
+        SelfEvaluation,
+    )
+
+    bodies = ReviewBody.objects.filter(plan=plan).prefetch_related(
+        "viewpoints",
+        "grades",
+        Prefetch("members", queryset=ReviewMember.objects.order_by("order", "pk")),
+        Prefetch(
+            "units",
+            queryset=ReviewUnit.objects.select_related("measure", "department"),
+        ),
+        Prefetch(
+            "rounds",
+            queryset=ReviewRound.objects.order_by("fiscal_year").prefetch_related(
+                Prefetch(
+                    "self_evaluations", queryset=SelfEvaluation.objects.prefetch_related("grades")
+                ),
+                Prefetch(
+                    "sheets",
+                    queryset=MemberSheet.objects.order_by(
+                        "member__order", "member_id"
+                    ).prefetch_related("grades"),
+                ),
+                "conclusions",
+                Prefetch(
+                    "opinions",
+                    queryset=Opinion.objects.select_related(
+                        "responsible_department"
+                    ).prefetch_related("progress"),
+                ),
+            ),
+        ),
+    )
+    return [_review_body(body, pillar_paths) for body in bodies]
+
+
+def _review_body(body, pillar_paths: dict[int, list[str]]) -> dict:
+    viewpoints = {v.pk: v.label for v in body.viewpoints.all()}
+    order = {v.pk: v.order for v in body.viewpoints.all()}
+    grades = {g.pk: g.code for g in body.grades.all()}
+    members = {m.pk: m.display_name for m in body.members.all()}
+    units = {unit.pk: unit for unit in body.units.all()}
+
+    def unit_key(unit) -> dict:
+        if unit.measure_id:
+            return {"unit": unit.measure.code, "sub_number": unit.measure.sub_number}
+        if unit.pillar_id:
+            return {"unit": pillar_paths.get(unit.pillar_id, [])}
+        return {"unit": unit.department.name}
+
+    rounds = []
+    for round_ in body.rounds.all():
+        by_unit: dict[int, dict] = {}
+
+        def review(unit_id: int, by_unit: dict = by_unit) -> dict:
+            if unit_id not in by_unit:
+                by_unit[unit_id] = {
+                    **unit_key(units[unit_id]),
+                    "grades": {},
+                    "member_grades": [],
+                    "opinions": [],
+                }
+            return by_unit[unit_id]
+
+        for evaluation in round_.self_evaluations.all():
+            for grade in evaluation.grades.all():
+                row = review(evaluation.unit_id)["grades"].setdefault(
+                    grade.viewpoint_id, {"viewpoint": viewpoints[grade.viewpoint_id]}
+                )
+                row["self_grade"] = grades[grade.grade_id]
+        for conclusion in round_.conclusions.all():
+            row = review(conclusion.unit_id)["grades"].setdefault(
+                conclusion.viewpoint_id, {"viewpoint": viewpoints[conclusion.viewpoint_id]}
+            )
+            row.update(
+                grade=grades[conclusion.grade_id],
+                aggregated_grade=grades.get(conclusion.aggregated_grade_id, ""),
+                member_count=conclusion.member_count,
+                set_by_chair=conclusion.set_by_chair,
+            )
+        for sheet in round_.sheets.all():
+            for grade in sorted(sheet.grades.all(), key=lambda g: order[g.viewpoint_id]):
+                review(sheet.unit_id)["member_grades"].append(
+                    {
+                        "member": members[sheet.member_id],
+                        "viewpoint": viewpoints[grade.viewpoint_id],
+                        "grade": grades.get(grade.grade_id, ""),
+                        "comment": grade.comment,
+                    }
+                )
+        for opinion in sorted(round_.opinions.all(), key=lambda o: (o.order, o.pk)):
+            review(opinion.unit_id)["opinions"].append(
+                {
+                    "viewpoint": viewpoints.get(opinion.viewpoint_id, ""),
+                    "text": opinion.text,
+                    "response": opinion.response,
+                    "department": opinion.responsible_department.name
+                    if opinion.responsible_department
+                    else "",
+                    "progress": [
+                        {"fiscal_year": p.fiscal_year, "status": p.status, "text": p.text}
+                        for p in opinion.progress.all()
+                    ],
+                }
+            )
+        reviews = []
+        for unit_id in sorted(by_unit, key=lambda pk: (units[pk].order, pk)):
+            found = by_unit[unit_id]
+            found["grades"] = [
+                found["grades"][pk] for pk in sorted(found["grades"], key=lambda pk: order[pk])
+            ]
+            for row in found["grades"]:
+                for key, empty in (
+                    ("self_grade", ""),
+                    ("grade", ""),
+                    ("aggregated_grade", ""),
+                    ("member_count", None),
+                    ("set_by_chair", False),
+                ):
+                    row.setdefault(key, empty)
+            reviews.append(found)
+        rounds.append(
+            {"fiscal_year": round_.fiscal_year, "status": round_.status, "reviews": reviews}
+        )
+    return {
+        "name": body.name,
+        "unit_kind": body.unit_kind,
+        "aggregation": body.aggregation,
+        "members": [{"name": m.display_name, "chair": m.is_chair} for m in body.members.all()],
+        "viewpoints": [
+            {"label": v.label, "description": v.description} for v in body.viewpoints.all()
+        ],
+        "grade_scheme": [
+            {"code": g.code, "label": g.label, "definition": g.definition}
+            for g in body.grades.all()
+        ],
+        "units": [unit_key(unit) for unit in body.units.all()],
+        "rounds": rounds,
+    }
+
+
+def _review_department_names(bodies: list[dict]) -> list[str]:
+    """Departments the committees review or make responsible for an opinion, in order."""
+    names: dict[str, None] = {}
+    for body in bodies:
+        if body["unit_kind"] == "department":
+            names.update(dict.fromkeys(unit["unit"] for unit in body["units"]))
+        for found in body["rounds"]:
+            for review in found["reviews"]:
+                names.update(
+                    dict.fromkeys(o["department"] for o in review["opinions"] if o["department"])
+                )
+    return list(names)

@@ -160,6 +160,60 @@ MEASURE = Record(
     }
 )
 
+# A unit a committee reviews: a department's name, a measure's code (with its sub-number), or
+# a pillar's codes from the top down (as a list, or joined by " > ").
+UNIT = {"unit": OneOf((VALUE, ListOf(VALUE))), "sub_number": VALUE}
+REVIEW_BODY = Record(
+    {
+        **_values("name", "unit_kind", "aggregation"),
+        "members": ListOf(Record(_values("name", "chair"))),
+        "viewpoints": ListOf(Record(_values("label", "description"))),
+        "grade_scheme": ListOf(Record(_values("code", "label", "definition"))),
+        "units": ListOf(Record(UNIT)),
+        "rounds": ListOf(
+            Record(
+                {
+                    **_values("fiscal_year", "status"),
+                    "reviews": ListOf(
+                        Record(
+                            {
+                                **UNIT,
+                                "grades": ListOf(
+                                    Record(
+                                        _values(
+                                            "viewpoint",
+                                            "self_grade",
+                                            "grade",
+                                            "aggregated_grade",
+                                            "member_count",
+                                            "set_by_chair",
+                                        )
+                                    )
+                                ),
+                                "member_grades": ListOf(
+                                    Record(_values("member", "viewpoint", "grade", "comment"))
+                                ),
+                                "opinions": ListOf(
+                                    Record(
+                                        {
+                                            **_values(
+                                                "viewpoint", "text", "response", "department"
+                                            ),
+                                            "progress": ListOf(
+                                                Record(_values("fiscal_year", "status", "text"))
+                                            ),
+                                        }
+                                    )
+                                ),
+                            }
+                        )
+                    ),
+                }
+            )
+        ),
+    }
+)
+
 DOCUMENT = Record(
     {
         "format": VALUE,
@@ -218,6 +272,7 @@ DOCUMENT = Record(
         ),
         "pillars": ListOf(PILLAR),
         "measures": ListOf(MEASURE),
+        "review_bodies": ListOf(REVIEW_BODY),
     }
 )
 

@@ -160,3 +160,42 @@ class OfficeGroupTests(ActorsTestCase):
         refresh_reform_office_group()
         self.assertTrue(group.permissions.filter(codename="change_opinion").exists())
         self.assertFalse(group.permissions.filter(codename="change_conclusion").exists())
+
+
+class NameOnlyMemberAdminTests(ActorsTestCase):
+    """Members imported from a plan file have no account: the admin shows and keeps them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.plan = make_plan(cls.city)
+        cls.body = ReviewBody.objects.create(plan=cls.plan, name="外部評価委員会")
+        cls.member = ReviewMember.objects.create(body=cls.body, display_name="山田花子")
+
+    def test_the_body_page_of_a_name_only_member_opens_and_saves_without_an_account(self):
+        self.client.force_login(self.officer)
+        url = reverse("admin:reviews_reviewbody_change", args=[self.body.pk])
+        self.assertEqual(self.client.get(url).status_code, 200)
+        data = {
+            "plan": self.plan.pk,
+            "name": "外部評価委員会",
+            "unit_kind": "measure",
+            "aggregation": "mean",
+            "order": 0,
+            **management("viewpoints", 0),
+            **management("grades", 0),
+            **management("units", 0),
+            **management("members", 1),
+            "members-INITIAL_FORMS": 1,
+            "members-0-id": self.member.pk,
+            "members-0-body": self.body.pk,
+            "members-0-order": 0,
+            "members-0-display_name": "山田花子（委員長）",
+            "members-0-username": "",
+            "members-0-password": "",
+        }
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        self.member.refresh_from_db()
+        self.assertEqual(self.member.display_name, "山田花子（委員長）")
+        self.assertIsNone(self.member.user)

@@ -30,6 +30,7 @@ from measures.plan_files.importing.outcome import (
 )
 from measures.plan_files.importing.pillars import PillarPart
 from measures.plan_files.importing.plan import PlanPart
+from measures.plan_files.importing.reviews import ReviewPart
 from measures.plan_files.importing.steps import StepPart
 from measures.plan_files.importing.targets import TargetPart
 from measures.plan_files.importing.years import YearPart
@@ -52,6 +53,7 @@ class _Reader(
     TargetPart,
     EffectPart,
     YearPart,
+    ReviewPart,
     ReaderBase,
 ):
     """Walks the document part by part, writing rows and collecting problems."""
@@ -95,6 +97,10 @@ class _Reader(
             return None
         pillars = self.read_pillars(plan, document.get("pillars"))
         self.read_measures(plan, pillars, document.get("measures") or [])
+        if document.get("review_bodies") is not None:
+            self.read_review_bodies(
+                plan, pillars, document["review_bodies"], document.get("measures") or []
+            )
         return plan
 
 

@@ -82,6 +82,11 @@ class MeasurePart:
             for obj in sorted(
                 getattr(self, name, {}).values(), key=lambda o: -getattr(o, "level", 0)
             ):
+                if isinstance(obj, Pillar) and _reviewed(obj):
+                    # A committee reviews it (or a pillar below it): deleting it would take
+                    # the committee's results along.
+                    self.summary.count("unchanged", type(obj))
+                    continue
                 try:
                     with transaction.atomic():
                         obj.delete()
@@ -293,3 +298,13 @@ class MeasurePart:
                 existing.get(department.pk),
             )
         self.delete_stale(existing, kept)
+
+
+def _reviewed(pillar: Pillar) -> bool:
+    from reviews.models import ReviewUnit
+
+    return ReviewUnit.objects.filter(
+        models.Q(pillar=pillar)
+        | models.Q(pillar__parent=pillar)
+        | models.Q(pillar__parent__parent=pillar)
+    ).exists()

@@ -34,6 +34,7 @@ KEY_LABELS = {
     "plan": "計画",
     "municipality": "自治体",
     "format": "形式",
+    "recorded_fiscal_year": "記録した年度",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from measures.fiscal_years import parse_fiscal_year
 from measures.plan_files.limits import ProblemList, clipped
 from measures.plan_files.workbook.files import raise_problems, shown
+from measures.plan_files.workbook.reviews import review_bodies_from_rows
 from measures.plan_files.workbook.template import (
     BASIS_WORDS,
     CHILD_SHEETS,
@@ -227,6 +228,9 @@ def tables_to_document(tables: dict[str, list[dict[str, str]]], *, lenient: bool
         measures.setdefault((measure["code"], measure["sub_number"]), measure)
     for sheet_name, read_rows in MEASURE_SHEET_READERS.items():
         read_rows(rows[sheet_name], measures)
+    review_bodies = review_bodies_from_rows(rows)
+    if review_bodies is not None:
+        document["review_bodies"] = review_bodies
 
     if lenient:
         document[CELL_PROBLEMS] = list(problems)

@@ -288,6 +288,131 @@ SHEETS: tuple[Sheet, ...] = (
         "すでに公表した年度と、その公表日（2021-08-31 など）。「公表済みとして取り込む」ときに、"
         "進捗報告の公表日として使います。",
     ),
+    # The external review (外部評価): the committees, then their results per year.
+    Sheet(
+        "委員会",
+        (
+            Column("委員会", "name"),
+            Column("評価の単位", "unit_kind", "unit_kind"),
+            Column("評価の決め方", "aggregation", "aggregation"),
+        ),
+        "外部評価の委員会（行政改革推進委員会など）。評価の単位は「取組ごと」「体系（柱）ごと」「部署ごと」、"
+        "評価の決め方は「平均」「中央値」「委員長が決定」（空欄は平均）。ファイルにない委員会・委員・観点・"
+        "評価区分・評価の対象はそのまま残ります（削除は管理画面で）。",
+    ),
+    Sheet(
+        "委員",
+        (
+            Column("委員会", "body"),
+            Column("氏名", "name"),
+            Column("委員長", "chair", "bool"),
+        ),
+        "委員会ごとの委員（氏名で照合）。ファイルから新しく加わる委員は、サインインしない氏名だけの委員になります"
+        "（管理画面でログインIDを付けられます）。委員長は1委員会に1人まで。",
+    ),
+    Sheet(
+        "評価の観点",
+        (
+            Column("委員会", "body"),
+            Column("観点", "label"),
+            Column("説明", "description"),
+        ),
+        "委員会が評価する観点（計画の妥当性（Plan）、取組過程（Do）、総合など）を順に1行ずつ。",
+    ),
+    Sheet(
+        "委員会の評価区分",
+        (
+            Column("委員会", "body"),
+            Column("記号", "code"),
+            Column("名称", "label"),
+            Column("基準", "definition"),
+        ),
+        "委員会の評価区分（A 極めて良好 … E 極めて問題など）を良い順に1行ずつ。取組の評価区分とは別です。",
+    ),
+    Sheet(
+        "評価の対象",
+        (
+            Column("委員会", "body"),
+            Column("評価の対象", "unit"),
+            Column("枝番", "sub_number", "int"),
+        ),
+        "委員会が評価する取組（番号と枝番）・体系（番号を上から「 > 」でつなぐ。例: I > ①）・部署（名称）。"
+        "以下のシートの評価の対象も同じ書き方です。評価のシートに書いた対象は、ここになくても加わります。",
+    ),
+    Sheet(
+        "外部評価の年度",
+        (
+            Column("委員会", "body"),
+            Column("年度", "fiscal_year", "year"),
+            Column("状況", "status", "round_status"),
+        ),
+        "委員会ごと・年度ごとの外部評価の状況。「評価確定」（空欄も同じ）か「評価中」。"
+        "この表にない年度でも、評価や意見を書いた年度は評価確定として取り込みます。"
+        "評価確定の年度は、その年度を公表すると公開されます。",
+    ),
+    Sheet(
+        "委員会の評価",
+        (
+            Column("委員会", "body"),
+            Column("年度", "fiscal_year", "year"),
+            Column("評価の対象", "unit"),
+            Column("枝番", "sub_number", "int"),
+            Column("観点", "viewpoint"),
+            Column("自己評価", "self_grade"),
+            Column("委員会の評価", "grade"),
+            Column("委員の評価の集計", "aggregated_grade"),
+            Column("評価した委員の数", "member_count", "int"),
+            Column("委員長が決定", "set_by_chair", "bool"),
+        ),
+        "評価の対象ごと・観点ごとに1行。自己評価（担当部署の評価）と委員会の評価は委員会の評価区分の記号。"
+        "委員の評価の集計・評価した委員の数は資料にあれば（空欄の数は「委員の評価」シートから数えます）。",
+    ),
+    Sheet(
+        "委員の評価",
+        (
+            Column("委員会", "body"),
+            Column("年度", "fiscal_year", "year"),
+            Column("評価の対象", "unit"),
+            Column("枝番", "sub_number", "int"),
+            Column("委員", "member"),
+            Column("観点", "viewpoint"),
+            Column("評価", "grade"),
+            Column("コメント", "comment"),
+        ),
+        "委員ごとの評価とコメント（任意）。委員は「委員」シートの氏名。委員の評価は公開されません。",
+    ),
+    Sheet(
+        "意見と対応方針",
+        (
+            Column("委員会", "body"),
+            Column("年度", "fiscal_year", "year"),
+            Column("評価の対象", "unit"),
+            Column("枝番", "sub_number", "int"),
+            Column("意見番号", "number", "int"),
+            Column("観点", "viewpoint"),
+            Column("意見", "text"),
+            Column("対応方針", "response"),
+            Column("担当課", "department"),
+        ),
+        "委員会の意見と、それに対する対応方針・担当課。意見番号は評価の対象ごとに1, 2, …（空欄なら行の順）。"
+        "観点は空欄でもかまいません。",
+    ),
+    Sheet(
+        "反映状況",
+        (
+            Column("委員会", "body"),
+            Column("年度", "fiscal_year", "year"),
+            Column("評価の対象", "unit"),
+            Column("枝番", "sub_number", "int"),
+            Column("意見番号", "number", "int"),
+            Column("記録した年度", "recorded_fiscal_year", "year"),
+            Column("反映状況", "status", "opinion_status"),
+            Column("反映の内容", "text"),
+        ),
+        "意見の反映状況を、記録した年度（意見を受けた年度より後）ごとに1行。"
+        "年度・評価の対象・意見番号で「意見と対応方針」の行を指します。"
+        "反映状況は「反映済み」「一部反映」「検討中」「反映しない」。",
+    ),
 )
 
 
@@ -302,6 +427,15 @@ DIRECTION_WORDS = {"increase": "増やす", "decrease": "減らす", "milestone"
 
 ENDING_WORDS = {"merged": "集約", "finished": "取組終了", "discontinued": "廃止・休止"}
 BASIS_WORDS = {"single_year": "単年度", "cumulative": "累計"}
+UNIT_KIND_WORDS = {"measure": "取組ごと", "pillar": "体系（柱）ごと", "department": "部署ごと"}
+AGGREGATION_WORDS = {"mean": "平均", "median": "中央値", "chair": "委員長が決定"}
+ROUND_STATUS_WORDS = {"open": "評価中", "concluded": "評価確定"}
+OPINION_STATUS_WORDS = {
+    "reflected": "反映済み",
+    "partly": "一部反映",
+    "considering": "検討中",
+    "not_reflected": "反映しない",
+}
 REVIEW_WORDS = {
     "not_started": "未着手",
     "draft": "入力中",
@@ -323,6 +457,10 @@ _KIND_NOTES = {
     "ratio": "割合（1.00 または 100%）",
     "list": "カンマ区切り",
     "value": "値（資料の記載どおり）",
+    "unit_kind": "取組ごと・体系（柱）ごと・部署ごと",
+    "aggregation": "平均（空欄も同じ）・中央値・委員長が決定",
+    "round_status": "評価確定（空欄も同じ）・評価中",
+    "opinion_status": "反映済み・一部反映・検討中・反映しない",
     "text": "文字",
 }
 

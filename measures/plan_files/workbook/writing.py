@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
+from measures.plan_files.workbook.reviews import review_tables
 from measures.plan_files.workbook.template import (
     BASIS_WORDS,
     DIRECTION_WORDS,
@@ -90,6 +91,7 @@ def document_to_tables(document: dict) -> Tables:
     _goal_sheets(tables["主要目標"], tables["主要目標の実績"], plan.get("goals") or [])
     for publication in plan.get("publications") or []:
         tables["公表"].append([publication["fiscal_year"], publication.get("published_on") or ""])
+    review_tables(document.get("review_bodies") or [], tables)
     return tables
 
 
