@@ -22,13 +22,18 @@ class ScaleDataTests(TestCase):
         self.assertEqual(self.client.get(page).status_code, 200)
 
     def test_each_report_is_the_published_document_of_its_own_plan(self):
-        # Plans of a batch share their drawn content, and the report is built once per batch.
+        # Runs of ten plans share their drawn content, and the report is built once per run.
         call_command(
-            "generate_scale_data", municipalities=5, measures=7, batch=2, stdout=io.StringIO()
+            "generate_scale_data", municipalities=13, measures=7, batch=12, stdout=io.StringIO()
         )
         reports = Report.objects.select_related("plan")
-        self.assertEqual(len(reports), 5)
+        self.assertEqual(len(reports), 13)
         for report in reports:
             plan = plan_queryset().get(pk=report.plan_id)
             expected = {**plan_document(plan, published_only=True), "fiscal_year": 2024}
             self.assertEqual(report.content, expected)
+        # Each run draws its own: the eleventh plan's texts are not the first's.
+        first, eleventh = (
+            r.content["measures"][0]["years"] for r in reports.order_by("plan")[:11:10]
+        )
+        self.assertNotEqual(first, eleventh)

@@ -173,12 +173,12 @@ class Command(BaseCommand):
         )
 
     def write_batch(self, batch, measure_count, rng):
-        """One batch of municipalities. Their plans share one draw of texts, values and
-        grades (each batch draws its own), so the published report is built once per batch
-        and given to each plan with its own municipality: exactly what building it for each
+        """One batch of municipalities. Each run of SHARING consecutive plans shares one draw
+        of texts, values and grades, so the published report is built once per run and given
+        to each of its plans with their own municipality: exactly what building it for each
         plan would give, at a fraction of the cost."""
         now = timezone.now()
-        draw = Draw(rng, measure_count)
+        draws = [Draw(rng, measure_count) for _ in range(0, len(batch), SHARING)]
         cities = insert(
             [
                 Municipality(
@@ -210,10 +210,10 @@ class Command(BaseCommand):
                     level1_label="基本方針",
                     level2_label="取組の方針",
                     level3_label="取組の項目",
-                    vision=draw.vision,
+                    vision=draws[i // SHARING].vision,
                     is_public=True,
                 )
-                for city in cities
+                for i, city in enumerate(cities)
             ],
             Plan,
         )
@@ -255,12 +255,13 @@ class Command(BaseCommand):
                     goal=measure.goal,
                     content=measure.content,
                 )
-                for plan in plans
-                for n, measure in enumerate(draw.measures)
+                for i, plan in enumerate(plans)
+                for n, measure in enumerate(draws[i // SHARING].measures)
             ],
             Measure,
         )
-        drawn = {m.pk: draw.measures[m.order] for m in new_measures}
+        draw_of_plan = {plan.pk: draws[i // SHARING] for i, plan in enumerate(plans)}
+        drawn = {m.pk: draw_of_plan[m.plan_id].measures[m.order] for m in new_measures}
         plan_city = {plan.pk: plan.municipality_id for plan in plans}
         insert(
             [
@@ -329,23 +330,29 @@ class Command(BaseCommand):
             ),
         )
         last_year = FIRST_YEAR + YEARS - 1
-        first = plan_queryset().get(pk=plans[0].pk)
-        content = {**plan_document(first, published_only=True), "fiscal_year": last_year}
+        firsts = plan_queryset().in_bulk([plan.pk for plan in plans[::SHARING]])
+        contents = [
+            {**plan_document(firsts[plan.pk], published_only=True), "fiscal_year": last_year}
+            for plan in plans[::SHARING]
+        ]
         insert(
             [
                 Report(
                     plan=plan,
                     fiscal_year=last_year,
                     published_at=now,
-                    content={**content, "municipality": municipality_entry(city)},
+                    content={**contents[i // SHARING], "municipality": municipality_entry(city)},
                 )
-                for plan, city in zip(plans, cities, strict=True)
+                for i, (plan, city) in enumerate(zip(plans, cities, strict=True))
             ],
             Report,
         )
 
 
 GRADES = (("A", 1), ("B", 0.75), ("C", 0.5), ("D", None))
+# How many consecutive plans share one draw: enough variety for the comparison pages, few
+# enough reports to build.
+SHARING = 10
 
 
 class Draw:
