@@ -68,20 +68,7 @@ def distribution_chart(rows, title: str, chart_id: str = "distribution-chart") -
             f"{row.plan.municipality.name} {row.year_display}: "
             + "、".join(f"{share.category.code} {share.share}%" for share in rated)
         )
-    return format_html(
-        '<svg class="compare-chart" viewBox="0 0 {} {}" font-size="12" role="img"'
-        ' aria-labelledby="{}-title {}-desc"><title id="{}-title">{}</title>'
-        '<desc id="{}-desc">{}</desc>{}</svg>',
-        WIDTH,
-        height,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        "。".join(descriptions),
-        format_html_join("", "{}", ((part,) for part in parts)),
-    )
+    return _svg(chart_id, height, title, "。".join(descriptions), parts)
 
 
 def amount_chart(items: list[tuple[str, int]], title: str, chart_id: str = "effect-chart") -> str:
@@ -113,6 +100,11 @@ def amount_chart(items: list[tuple[str, int]], title: str, chart_id: str = "effe
             )
         )
     description = "、".join(f"{label}: {thousand_yen(amount)}" for label, amount in items)
+    return _svg(chart_id, height, title, description, parts)
+
+
+def _svg(chart_id: str, height: int, title: str, description: str, parts: list[str]) -> str:
+    """The chart as an image named by its title, with its text alternative as description."""
     return format_html(
         '<svg class="compare-chart" viewBox="0 0 {} {}" font-size="12" role="img"'
         ' aria-labelledby="{}-title {}-desc"><title id="{}-title">{}</title>'
