@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from measures.fiscal_years import fiscal_year_display
 from measures.models import Measure, Pillar
 from municipalities.admin_base import (
     ScopedAdmin,
@@ -30,7 +31,7 @@ from reviews.models import (
     SelfGrade,
     Viewpoint,
 )
-from reviews.publication import round_is_public
+from reviews.publication import published_plan_years, round_is_public
 
 
 class ViewpointInline(ScopedTabularInline):
@@ -257,9 +258,51 @@ class SelfEvaluationAdmin(_OpenRoundOnlyMixin, ScopedAdmin):
     inlines = [SelfGradeInline, SelfCheckAnswerInline]
 
 
+class _ProgressForm(forms.ModelForm):
+    """A 反映状況 of a published year is shown, not changed, and none is added for such a
+    year: it was published with the year (reopening the year for correction lifts this)."""
+
+    published_years: frozenset[int] = frozenset()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_published():
+            for field in self.fields.values():
+                field.disabled = True
+
+    def is_published(self) -> bool:
+        return self.instance.pk is not None and self.instance.fiscal_year in self.published_years
+
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("fiscal_year")
+        if year in self.published_years and not self.is_published():
+            raise ValidationError(
+                _(
+                    "%(year)sは公表済みです。公表した年度の反映状況は、その年度を訂正のために"
+                    "再開してから書いてください。"
+                ),
+                params={"year": fiscal_year_display(year)},
+            )
+        return cleaned
+
+
+class _ProgressFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields and form.is_published():
+            form.fields["DELETE"].disabled = True
+
+
 class OpinionProgressInline(ScopedTabularInline):
     model = OpinionProgress
     fields = ["fiscal_year", "status", "text"]
+    formset = _ProgressFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        years = published_plan_years(obj.round.body.plan) if obj is not None else frozenset()
+        kwargs["form"] = type("ProgressForm", (_ProgressForm,), {"published_years": years})
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(Opinion)

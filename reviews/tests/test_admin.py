@@ -147,6 +147,48 @@ class PublishedReviewAdminTests(ActorsTestCase):
         page = self.client.get(reverse("admin:reviews_selfevaluation_change", args=[evaluation.pk]))
         self.assertNotContains(page, 'name="grades-0-grade"')
 
+    def test_a_published_years_reflection_is_read_only_and_none_is_added_for_it(self):
+        from measures.models import Evaluation
+        from measures.round.services import publish_year
+        from measures.tests.factories import make_evaluation
+        from reviews import services
+        from reviews.models import Opinion, OpinionProgress
+
+        opinion = Opinion.objects.create(round=self.round, unit=self.unit, text="意見")
+        services.conclude_round(round_=self.round, by=self.officer)
+        publish_year(plan=self.plan, fiscal_year=2020, by=self.officer)
+        make_evaluation(
+            self.plan.measures.get(), 2021, review_status=Evaluation.ReviewStatus.APPROVED
+        )
+        published = OpinionProgress.objects.create(
+            opinion=opinion, fiscal_year=2021, status="partly", text="一部を反映した"
+        )
+        publish_year(plan=self.plan, fiscal_year=2021, by=self.officer)
+        self.client.force_login(self.officer)
+        url = reverse("admin:reviews_opinion_change", args=[opinion.pk])
+
+        def post(rows: list[dict]) -> object:
+            data = {**management("progress", len(rows)), "progress-INITIAL_FORMS": 1}
+            for index, row in enumerate(rows):
+                data.update({f"progress-{index}-{key}": value for key, value in row.items()})
+            return self.client.post(url, data)
+
+        existing = {"id": published.pk, "opinion": opinion.pk, "fiscal_year": 2021}
+        # Changing or deleting the published year's row leaves it as it was published.
+        post([{**existing, "status": "reflected", "text": "書き換えた", "DELETE": "on"}])
+        published.refresh_from_db()
+        self.assertEqual((published.status, published.text), ("partly", "一部を反映した"))
+        # A new row for a published year is refused with the reason; a later year is taken.
+        kept = {**existing, "status": "partly", "text": "一部を反映した"}
+        response = post([kept, {"fiscal_year": 2021, "status": "reflected", "text": "追加"}])
+        self.assertContains(response, "令和3年度（2021年度）は公表済みです")
+        self.assertEqual(OpinionProgress.objects.filter(opinion=opinion).count(), 1)
+        post([kept, {"fiscal_year": 2022, "status": "considering", "text": "検討を続ける"}])
+        self.assertEqual(
+            list(opinion.progress.order_by("fiscal_year").values_list("fiscal_year", flat=True)),
+            [2021, 2022],
+        )
+
 
 class OfficeGroupTests(ActorsTestCase):
     def test_migrating_gives_existing_reform_officers_the_review_permissions(self):
