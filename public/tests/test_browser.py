@@ -95,6 +95,20 @@ class ChromiumTestCase(StaticLiveServerTestCase):
         if condition is not None:
             wait.until(condition)
 
+    def page_problems(self, path: str) -> list[str]:
+        """Open the page and return axe-core's violations, and a sideways scroll if the page
+        is wider than the window."""
+        browser = self.open(path)
+        # Measured before axe runs: its checks add elements of their own to the page.
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        problems = self.violations()
+        if overflow > 0:
+            width = browser.execute_script("return window.innerWidth")
+            problems.append(f"scrolls sideways by {overflow}px at {width}px")
+        return problems
+
     def violations(self) -> list[str]:
         """axe-core's WCAG 2.1 A/AA violations on the page open now."""
         if not AXE.exists():

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from measures.models import EffectAmount
 from municipalities.population import apply_population
-from public.tests.test_browser import AXE, AXE_RUN, BrowserTestCase
+from public.tests.test_browser import BrowserTestCase
 
 
 class CompareBrowserTests(BrowserTestCase):
@@ -40,16 +40,8 @@ class CompareBrowserTests(BrowserTestCase):
         self.browser.set_window_size(width, 1200)
         found = {}
         for name, path in self.pages.items():
-            browser = self.open(path)
-            self.assertEqual(browser.execute_script("return window.innerWidth"), width)
-            # Measured before axe runs: its checks add elements of their own to the page.
-            overflow = browser.execute_script(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            browser.execute_script(AXE.read_text())
-            problems = list(browser.execute_async_script(AXE_RUN))
-            if overflow > 0:
-                problems.append(f"scrolls sideways by {overflow}px at {width}px")
+            problems = self.page_problems(path)
+            self.assertEqual(self.browser.execute_script("return window.innerWidth"), width)
             if problems:
                 found[name] = problems
         return found

@@ -7,7 +7,7 @@ from django.urls import reverse
 from measures.models import Plan
 from measures.round.services import record_publication
 from public.reports.presets import apply_own_presets
-from public.tests.test_browser import AXE, AXE_RUN, BrowserTestCase
+from public.tests.test_browser import BrowserTestCase
 
 
 class ReportPresetBrowserTests(BrowserTestCase):
@@ -28,15 +28,7 @@ class ReportPresetBrowserTests(BrowserTestCase):
         self.browser.set_script_timeout(60)
         found = {}
         for name, path in self.pages.items():
-            browser = self.open(path)
-            # Measured before axe runs: its checks add elements of their own to the page.
-            overflow = browser.execute_script(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            browser.execute_script(AXE.read_text())
-            problems = list(browser.execute_async_script(AXE_RUN))
-            if overflow > 0:
-                problems.append(f"scrolls sideways by {overflow}px at {width}px")
+            problems = self.page_problems(path)
             if problems:
                 found[name] = problems
         return found

@@ -4,6 +4,7 @@ differs, and the values of a document (text, fiscal years, quantities, amounts, 
 import datetime
 import operator
 import re
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -353,6 +354,28 @@ class ReaderBase:
         if source:
             return f"シート「{source['sheet']}」{source['row']}行目"
         return fallback
+
+    def coded_grade(self, grades: dict, code: str, location: str, label: str, scheme: str):
+        """The class of `grades` (code → class) that `code` names: exactly, or the same code in
+        full-width letters (Ａ for A) when it can mean only one class, with a warning; False,
+        with a problem naming the scheme's owner `scheme`, when it names none."""
+        grade = grades.get(code)
+        if grade is not None:
+            return grade
+        plain = unicodedata.normalize("NFKC", code).strip()
+        matches = [g for c, g in grades.items() if unicodedata.normalize("NFKC", c) == plain]
+        if len(matches) == 1:
+            self.summary.warnings.append(
+                ImportIssue(
+                    location, label, f"「{code}」を評価「{matches[0].code}」として読みました。"
+                )
+            )
+            return matches[0]
+        known = "、".join(grades) or "（区分なし）"
+        self.problem(
+            location, label, f"評価「{code}」は{scheme}の評価区分（{known}）にありません。"
+        )
+        return False
 
     def problem(self, location: str, field_name: str, message: str) -> None:
         field_name = column_of(location, field_name)

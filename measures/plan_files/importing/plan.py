@@ -1,7 +1,6 @@
 """The plan itself, its introduction, and its grade and status schemes (sheets 計画,
 前文, 評価区分 and 実施状況)."""
 
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from measures.models import (
@@ -307,24 +306,4 @@ class PlanPart:
         code = self.text(data, key)
         if not code:
             return None
-        grade = self.grades.get(code)
-        if grade is None:
-            # Ａ for A: the same code in full-width letters, when it can mean only that one.
-            plain = unicodedata.normalize("NFKC", code).strip()
-            matches = [
-                g for c, g in self.grades.items() if unicodedata.normalize("NFKC", c) == plain
-            ]
-            if len(matches) == 1:
-                grade = matches[0]
-                self.summary.warnings.append(
-                    ImportIssue(
-                        location, label, f"「{code}」を評価「{grade.code}」として読みました。"
-                    )
-                )
-                return grade
-            known = "、".join(self.grades) or "（区分なし）"
-            self.problem(
-                location, label, f"評価「{code}」は計画の評価区分（{known}）にありません。"
-            )
-            return False
-        return grade
+        return self.coded_grade(self.grades, code, location, label, "計画")

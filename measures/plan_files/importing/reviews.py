@@ -18,7 +18,6 @@ from django.db.models import F
 
 from measures.models import Measure, Pillar, Plan
 from measures.plan_files.importing.base import LOOK_UP, read_sub_number, request_user, shown
-from measures.plan_files.importing.outcome import ImportIssue
 from municipalities.models import Department
 from reviews.models import (
     Aggregation,
@@ -406,32 +405,12 @@ class ReviewPart:
         return viewpoint
 
     def review_grade(self, body: _Body, data: dict, key: str, location: str, label: str):
-        """A class of the body's scheme by its code (Ａ for A); None when blank, False when
-        the scheme has no such class."""
+        """A class of the body's scheme by its code; None when blank, False when the scheme
+        has no such class."""
         code = self.text(data, key)
         if not code:
             return None
-        grade = body.grades.get(code)
-        if grade is None:
-            plain = unicodedata.normalize("NFKC", code).strip()
-            matches = [
-                g for c, g in body.grades.items() if unicodedata.normalize("NFKC", c) == plain
-            ]
-            if len(matches) == 1:
-                self.summary.warnings.append(
-                    ImportIssue(
-                        location, label, f"「{code}」を評価「{matches[0].code}」として読みました。"
-                    )
-                )
-                return matches[0]
-            known = "、".join(body.grades) or "（区分なし）"
-            self.problem(
-                location,
-                label,
-                f"評価「{code}」は委員会「{body.name}」の評価区分（{known}）にありません。",
-            )
-            return False
-        return grade
+        return self.coded_grade(body.grades, code, location, label, f"委員会「{body.name}」")
 
     def read_conclusions(self, body, round_, unit, review: dict, location: str, evaluations):
         """委員会の評価: the department's own grade and the committee's, per viewpoint."""
