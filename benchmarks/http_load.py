@@ -2,10 +2,14 @@
 concurrent connections; prints requests/s, p50/p95/p99 latency and errors per page, each
 also as a ratio to a static file served by whitenoise and to the smallest Django view.
 
-Two passes: with the page cache as deployed (each page is rendered once per content
-version, then served from the cache), and with it off (PAGE_CACHE_SECONDS=0), which is
-what a page nobody has asked for since the last change costs. Set CACHE_URL to run the
-app servers on a shared Redis cache instead of each worker's local memory.
+Three passes: with the page cache as deployed (each page is rendered once per content
+version, then served from the cache); with the cache off (PAGE_CACHE_SECONDS=0), so that
+pages at their canonical addresses come from the stored pages (public/stored_pages.py; the
+warm-up's first request renders and stores each) and pages with a query are rendered, which
+is what a worker with a cold cache serves; and with both off (STORED_PAGES=0 as well), where
+every request renders, which is what a page nobody has asked for since the last change
+costs. Set CACHE_URL to run the app servers on a shared Redis cache instead of each
+worker's local memory.
 
     apt-get install wrk
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_scale \\
@@ -193,7 +197,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--only", nargs="*", help="page names to run (default: all)")
     parser.add_argument(
-        "--no-rendered", action="store_true", help="skip the pass with the page cache off"
+        "--no-rendered", action="store_true", help="skip the passes with the page cache off"
     )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
@@ -225,16 +229,26 @@ def main() -> None:
         cached = measure(urls, args)
         memory = {"page cache on": resident_mb(master)}
     static, minimal = (cached[name] for name in LIMITS)
-    rendered = {}
+    passes = {}
     if not args.no_rendered:
-        print("== page cache off (PAGE_CACHE_SECONDS=0: every request renders)", flush=True)
         pages = {name: path for name, path in urls.items() if name not in LIMITS}
-        with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, args) as master:
-            rendered = measure(pages, args)
-            memory["page cache off"] = resident_mb(master)
+        for title, extra in (
+            (
+                "Page cache off: canonical addresses from the stored pages, the others rendered",
+                {"PAGE_CACHE_SECONDS": "0"},
+            ),
+            (
+                "Page cache and stored pages off: every request renders its page",
+                {"PAGE_CACHE_SECONDS": "0", "STORED_PAGES": "0"},
+            ),
+        ):
+            print(f"== {title}", flush=True)
+            with gunicorn({**env, **extra}, args) as master:
+                passes[title] = measure(pages, args)
+                memory[title.split(":")[0]] = resident_mb(master)
     table("Page cache on", cached, static, minimal)
-    if rendered:
-        table("Page cache off: every request renders its page", rendered, static, minimal)
+    for title, results in passes.items():
+        table(title, results, static, minimal)
     print(
         "\ngunicorn resident memory after the pass (master and workers): "
         + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items())

@@ -21,6 +21,7 @@ from django.http import Http404
 
 from measures.models import Plan
 from measures.plan_files.exporting import plan_document, plan_queryset
+from public import stored_pages
 from public.models import StoredDocument
 from public.open_data.reviews import review_document
 
@@ -95,6 +96,8 @@ def store_on_commit(plan_id: int) -> None:
 
 
 def report_published(sender, instance, created, raw=False, **kwargs) -> None:
-    """A new report revision (signal receiver): its plan's document changes with it."""
+    """A new report revision (signal receiver): its plan's document and pages change with
+    it, and are stored ahead for its first visitors."""
     if created and not raw:
         store_on_commit(instance.plan_id)
+        stored_pages.render_on_commit(instance.plan_id)

@@ -32,3 +32,30 @@ class StoredDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.plan_id}"
+
+
+class StoredPage(models.Model):
+    """A public page as an anonymous visitor is served it, rendered once per content version
+    and kept in the database, where every worker and every app server finds it, also with
+    the page cache cold or off (public/stored_pages.py).
+
+    One row per address and language: a newer rendering replaces the row, and a row whose
+    version is not current is never served. Derived data, like StoredDocument: it holds only
+    what anonymous visitors are shown, and writing it changes no content version."""
+
+    # A digest of the language and the page's absolute address.
+    address = models.CharField(_("アドレス"), max_length=32, unique=True)
+    # A digest of the content versions the page was built from and of the code that built it.
+    version = models.CharField(_("内容の版"), max_length=32)
+    path = models.CharField(_("パス"), max_length=2000)
+    language = models.CharField(_("言語"), max_length=8)
+    body = models.BinaryField(_("内容"))
+    headers = models.JSONField(_("ヘッダー"), default=dict)
+    built_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公開ページの保存版")
+        verbose_name_plural = _("公開ページの保存版")
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.path}"

@@ -12,6 +12,10 @@ navigation), and only answers with status 200 are kept. The language switch's CS
 differs per visitor: the cached page holds a placeholder, and every answer gets the
 visitor's own token.
 
+Under the cache lie the stored pages (public/stored_pages.py): a page at its canonical
+address that the cache misses is looked up there, under the same versions, before it is
+rendered, and a page rendered there is stored for every other worker.
+
 Each view names the query parameters it reads. Any other parameter (a tracking tag, a
 crawler's random string) is dropped before the page is rendered, so it neither makes a new
 cache entry nor ends up in a page that other visitors are served.
@@ -25,6 +29,7 @@ whether or not the page cache is on.
 import datetime
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, wraps
 from pathlib import Path
 
@@ -33,11 +38,15 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.middleware.csrf import get_token
-from django.utils.cache import get_conditional_response
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 from municipalities.models import Municipality
+from public import stored_pages
+from reform import prepared
 
 CSRF_PLACEHOLDER = "csrf-token-of-this-visitor"
 # Headers a view sets that belong to the page (and not to one visitor or the middleware).
@@ -80,6 +89,17 @@ def csrf_placeholder(request: HttpRequest) -> dict:
     return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "for_page_cache", False) else {}
 
 
+@dataclass
+class _Page:
+    """What a cached answer is looked up by, worked out once per request."""
+
+    tokens: list[str]
+    key: str
+    etag: str
+    last_modified: int
+    looked_up: bool = False  # the cache and the stored pages were asked already, and missed
+
+
 def cached_page(versions: Callable[..., list[tuple[str, datetime.datetime]]], *, reads=()):
     """Cache the view's answers under the content versions `versions(**view_kwargs)` names
     (each municipality's token and when it last changed).
@@ -87,49 +107,157 @@ def cached_page(versions: Callable[..., list[tuple[str, datetime.datetime]]], *,
     `reads` are the query parameters the view reads; the others are dropped before the view
     runs. An empty list of versions (no such municipality) leaves the answer to the view,
     uncached.
+
+    The view also gets `early_answer(request, **kwargs)`, which EarlyAnswerMiddleware calls
+    before the rest of the middleware runs: the answer from the cache or the stored pages,
+    or None when the view has to run.
     """
     parameters = frozenset(reads)
+
+    def prepare(request: HttpRequest, kwargs: dict) -> _Page | None:
+        if hasattr(request, "_cached_page"):
+            return request._cached_page
+        _keep_only(request, parameters)
+        found = versions(**kwargs)
+        page = None
+        if found:
+            tokens = [token for token, _changed in found]
+            key = page_key(request, tokens)
+            page = _Page(
+                tokens=tokens,
+                key=key,
+                etag=quote_etag(hashlib.blake2b(key.encode(), digest_size=16).hexdigest()),
+                last_modified=int(max(changed for _token, changed in found).timestamp()),
+            )
+        request._cached_page = page
+        return page
+
+    def kept(request: HttpRequest, page: _Page) -> tuple[bytes, dict] | None:
+        """The answer kept in the page cache, or else among the stored pages."""
+        if page.looked_up:
+            return None
+        page.looked_up = True
+        cached = bool(settings.PAGE_CACHE_SECONDS)
+        stored = page_cache().get(page.key) if cached else None
+        if stored is None and stored_pages.storable(request):
+            stored = stored_pages.read(*stored_key(request, page.tokens))
+            if stored is not None and cached:
+                page_cache().set(page.key, stored, settings.PAGE_CACHE_SECONDS)
+        return stored
+
+    def served(request: HttpRequest, page: _Page, stored: tuple[bytes, dict]) -> HttpResponse:
+        content, headers = stored
+        response = HttpResponse(content, headers=headers)
+        return _validated(_with_token(request, response), page.etag, page.last_modified)
 
     def decorator(view):
         @wraps(view)
         def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
             if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
                 return view(request, **kwargs)
-            _keep_only(request, parameters)
-            found = versions(**kwargs)
-            if not found:
+            page = prepare(request, kwargs)
+            if page is None:
                 return view(request, **kwargs)
-            tokens = [token for token, _changed in found]
-            key = page_key(request, tokens)
-            etag = quote_etag(hashlib.blake2b(key.encode(), digest_size=16).hexdigest())
-            last_modified = int(max(changed for _token, changed in found).timestamp())
+            etag, last_modified = page.etag, page.last_modified
             unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if unchanged is not None:
                 return _validated(unchanged, etag, last_modified)
-            if not settings.PAGE_CACHE_SECONDS:
+            cached = bool(settings.PAGE_CACHE_SECONDS)
+            store = stored_pages.storable(request)
+            if not cached and not store:
                 return _validated(view(request, **kwargs), etag, last_modified)
-            stored = page_cache().get(key)
-            if stored is None:
-                request.for_page_cache = True
-                try:
-                    response = view(request, **kwargs)
-                finally:
-                    # An error page rendered after the view raised gets a real token.
-                    request.for_page_cache = False
-                if response.status_code != 200 or response.streaming or response.cookies:
-                    return _with_token(request, response)
-                stored = (
-                    response.content,
-                    {name: response[name] for name in KEPT_HEADERS if name in response},
-                )
-                page_cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
-            content, headers = stored
-            response = HttpResponse(content, headers=headers)
-            return _validated(_with_token(request, response), etag, last_modified)
+            # Rendering ahead (stored_pages.render) renders whatever is kept.
+            ahead = getattr(request, "store_page", False)
+            stored = None if ahead else kept(request, page)
+            if stored is not None:
+                return served(request, page, stored)
+            request.for_page_cache = True
+            try:
+                response = view(request, **kwargs)
+            finally:
+                # An error page rendered after the view raised gets a real token.
+                request.for_page_cache = False
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return _with_token(request, response)
+            stored = (
+                response.content,
+                {name: response[name] for name in KEPT_HEADERS if name in response},
+            )
+            if cached:
+                page_cache().set(page.key, stored, settings.PAGE_CACHE_SECONDS)
+            if store:
+                stored_pages.write(request, *stored_key(request, page.tokens), stored)
+            return served(request, page, stored)
 
+        def early_answer(request: HttpRequest, **kwargs) -> HttpResponse | None:
+            page = prepare(request, kwargs)
+            if page is None:
+                return None
+            unchanged = get_conditional_response(
+                request, etag=page.etag, last_modified=page.last_modified
+            )
+            if unchanged is not None:
+                return _validated(unchanged, page.etag, page.last_modified)
+            stored = kept(request, page)
+            return None if stored is None else served(request, page, stored)
+
+        wrapper.early_answer = early_answer
         return wrapper
 
     return decorator
+
+
+class EarlyAnswerMiddleware:
+    """Answer an anonymous visitor's GET of a public page from the page cache or the stored
+    pages before the session, language, CSRF, authentication, message, history and lockout
+    layers run, which such an answer needs nothing of.
+
+    Only a request without a session cookie is answered here (a signed-in user always has
+    one), and only for a view made with cached_page whose answer is kept; anything else goes
+    on through the stack as before. What those layers add to a cached answer is added here
+    in the same way: the visitor's language from the language switch's cookie and
+    Content-Language, the CSRF cookie for the token in the page, Vary: Cookie,
+    X-Frame-Options and Content-Length. A test compares both answers header by header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+        self.csrf = CsrfViewMiddleware(get_response)
+        self.frame = XFrameOptionsMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            response = self.answer(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def answer(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        early_answer = getattr(match.func, "early_answer", None)
+        if early_answer is None:
+            return None
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        request.LANGUAGE_CODE = language
+        self.csrf.process_request(request)
+        response = early_answer(request, *match.args, **match.kwargs)
+        if response is None:
+            return None
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        self.csrf.process_response(request, response)
+        self.frame.process_response(request, response)
+        if "Content-Length" not in response:
+            response["Content-Length"] = str(len(response.content))
+        return response
 
 
 def _validated(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
@@ -159,6 +287,13 @@ def page_key(request: HttpRequest, tokens: list[str]) -> str:
     address = hashlib.blake2b(request.build_absolute_uri().encode(), digest_size=16).hexdigest()
     versions = tokens[0] if len(tokens) == 1 else _digest(tokens)
     return f"page:{code_fingerprint()}:{request.LANGUAGE_CODE}:{versions}:{address}"
+
+
+def stored_key(request: HttpRequest, tokens: list[str]) -> tuple[str, str]:
+    """The page's row among the stored pages (its language and absolute address) and the
+    version it must have been rendered from (the content versions and the code)."""
+    address = f"{request.LANGUAGE_CODE}:{request.build_absolute_uri()}"
+    return _digest([address]), _digest([code_fingerprint(), ":", *tokens])
 
 
 def _digest(tokens: list[str]) -> str:
@@ -193,9 +328,8 @@ def _versions(where: str, value, *, plan_id: bool = False) -> list[tuple[str, da
         f"SELECT 1 FROM {plan} p WHERE p.municipality_id = m.id AND p.is_public{plan_where})"
         f"{municipality_where}"
     )
-    with connections[router.db_for_read(Municipality)].cursor() as cursor:
-        cursor.execute(sql, [value])
-        return [(token, _aware(changed)) for token, changed in cursor.fetchall()]
+    found = prepared.rows(connections[router.db_for_read(Municipality)], sql, [value])
+    return [(token, _aware(changed)) for token, changed in found]
 
 
 def _aware(value) -> datetime.datetime:
@@ -230,9 +364,9 @@ def of_all(**kwargs) -> list[tuple[str, datetime.datetime]]:
         # SQLite's group_concat keeps the order of the rows it is given.
         joined = "group_concat(content_version, ',')"
         source = f"(SELECT content_version, content_changed_at FROM {table} ORDER BY id)"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {joined}, max(content_changed_at) FROM {source}")
-        versions, changed = cursor.fetchone()
+    [(versions, changed)] = prepared.rows(
+        connection, f"SELECT {joined}, max(content_changed_at) FROM {source}", []
+    )
     if versions is None:
         return []
     return [(_digest([versions]), _aware(changed))]

@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reform.db_routers.ReplicaReadsMiddleware",
+    # A public page kept in the page cache or the stored pages is answered here, before the
+    # layers below, which an anonymous visitor's cached page needs nothing of.
+    "public.page_cache.EarlyAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reform.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +154,9 @@ else:
 # never stale (public/page_cache.py); 0 turns the page cache off.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
+# Under the cache, public pages at their canonical addresses are kept as rendered in the
+# database, for every worker and after a restart (public/stored_pages.py); 0 turns it off.
+STORED_PAGES = env_bool("STORED_PAGES", default=True)
 
 # Each published revision's PDF is written when it is published (public/reports/pdf.py);
 # 0 leaves it to `manage.py make_report_pdfs`.

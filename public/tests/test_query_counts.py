@@ -2,7 +2,7 @@
 with 1,000, when it is rendered and when it comes from the page cache."""
 
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from measures.models import (
 from measures.round.services import record_publication
 from measures.tests.factories import make_grades, make_plan, make_status
 from municipalities.tests.base import make_department, make_municipality
+from public.models import StoredPage
 from public.page_cache import page_cache
 
 
@@ -115,24 +116,41 @@ class PublicQueryCountTests(TestCase):
             "download json": reverse("public:download", args=[slug, plan.pk, "json"]),
         }
 
-    def counts(self, built) -> tuple[dict[str, int], dict[str, int]]:
-        rendered, cached = {}, {}
+    def counts(self, built) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+        """Queries of each page rendered, then from the stored pages with the page cache
+        cold, then from the page cache."""
+        rendered, stored, cached = {}, {}, {}
         for name, url in self.urls(*built).items():
-            page_cache().clear()
-            for result in (rendered, cached):
+            StoredPage.objects.all().delete()
+            for result in (rendered, stored, cached):
+                if result is stored:
+                    page_cache().clear()
                 with CaptureQueriesContext(connection) as queries:
                     response = self.client.get(url)
                 self.assertEqual(response.status_code, 200, url)
                 result[name] = len(queries)
-        return rendered, cached
+        return rendered, stored, cached
 
     def test_query_counts_are_the_same_for_10_and_1000_measures(self):
-        (small, small_cached), (large, large_cached) = (
+        with override_settings(STORED_PAGES=False):
+            small, large = self.counts(self.small)[0], self.counts(self.large)[0]
+        self.assertEqual(small, large)
+        (_, small_stored, small_cached), (_, large_stored, large_cached) = (
             self.counts(self.small),
             self.counts(self.large),
         )
-        self.assertEqual(small, large)
+        self.assertEqual(small_stored, large_stored)
         self.assertEqual(small_cached, large_cached)
+        # With the page cache cold, a page at its canonical address is its municipality's
+        # content version and the stored page; one with a query is rendered.
+        with_query = {"search", "report pdca"}
+        self.assertEqual(
+            {large_stored[name] for name in large_stored if name not in with_query}, {2}
+        )
+        self.assertEqual(
+            {name: large_stored[name] for name in with_query},
+            {name: large[name] for name in with_query},
+        )
         # plan page: content version, plan, published years, measures, evaluations, effects
         # (those three as plain values), pillars, grades, statuses, goals with their results,
         # sections, the published reports, their files and the plan's layouts, the years of

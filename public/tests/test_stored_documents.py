@@ -11,7 +11,8 @@ from measures.tests.documents import small_document
 from public.models import StoredDocument
 
 
-@override_settings(PAGE_CACHE_SECONDS=0)
+# The document on its own: without the page cache and the stored pages above it.
+@override_settings(PAGE_CACHE_SECONDS=0, STORED_PAGES=False)
 class StoredDocumentTests(TestCase):
     @classmethod
     def setUpTestData(cls):
