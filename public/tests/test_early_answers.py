@@ -7,13 +7,12 @@ from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
-from django.test import Client, TestCase, override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
-from measures.plan_files.importing import import_plan_document
-from measures.tests.documents import small_document
 from municipalities.tests.base import make_staff
 from public.page_cache import page_cache
+from public.tests.published_plan import PublishedPlanTestCase
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 EARLY = "public.page_cache.EarlyAnswerMiddleware"
@@ -22,15 +21,7 @@ WITHOUT_EARLY = [name for name in settings.MIDDLEWARE if name != EARLY]
 PER_ANSWER = {"Set-Cookie", "Date"}
 
 
-class EarlyAnswerTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.plan = import_plan_document(small_document(), publish=True).plan
-        cls.slug = cls.plan.municipality.slug
-
-    def setUp(self):
-        page_cache().clear()
-
+class EarlyAnswerTests(PublishedPlanTestCase):
     def urls(self) -> dict[str, str]:
         slug, pk = self.slug, self.plan.pk
         return {

@@ -16,6 +16,7 @@ from measures.tests.documents import small_document
 from municipalities.models import Municipality
 from municipalities.tests.base import make_department, make_municipality, make_staff
 from public.page_cache import CSRF_PLACEHOLDER, page_cache
+from public.tests.published_plan import PublishedPlanTestCase
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -181,16 +182,8 @@ class PageCacheTests(TestCase):
         self.assertContains(self.client.get(self.url()), "新しい将来像")
 
 
-class UnreadParameterTests(TestCase):
+class UnreadParameterTests(PublishedPlanTestCase):
     """Query parameters a page does not read neither bypass the cache nor reach the page."""
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.plan = import_plan_document(small_document(), publish=True).plan
-        cls.slug = cls.plan.municipality.slug
-
-    def setUp(self):
-        page_cache().clear()
 
     def count_queries(self, url: str) -> tuple[str, int]:
         with CaptureQueriesContext(connection) as queries:
