@@ -100,7 +100,9 @@ class _Page:
     looked_up: bool = False  # the cache and the stored pages were asked already, and missed
 
 
-def cached_page(versions: Callable[..., list[tuple[str, datetime.datetime]]], *, reads=()):
+def cached_page(
+    versions: Callable[..., list[tuple[str, datetime.datetime]]], *, reads=(), choices=()
+):
     """Cache the view's answers under the content versions `versions(**view_kwargs)` names
     (each municipality's token and when it last changed).
 
@@ -108,11 +110,18 @@ def cached_page(versions: Callable[..., list[tuple[str, datetime.datetime]]], *,
     runs. An empty list of versions (no such municipality) leaves the answer to the view,
     uncached.
 
+    `choices` are those of `reads` whose values come from a closed list (a year of the plan,
+    a prefecture). An address whose query holds only those is stored among the stored pages
+    too, when the view marks its answer with `choices_understood(response)` because every
+    value was one of the choices: so the stored pages stay as few as the choices allow,
+    whatever addresses anyone makes up.
+
     The view also gets `early_answer(request, **kwargs)`, which EarlyAnswerMiddleware calls
     before the rest of the middleware runs: the answer from the cache or the stored pages,
     or None when the view has to run.
     """
     parameters = frozenset(reads)
+    closed = frozenset(choices)
 
     def prepare(request: HttpRequest, kwargs: dict) -> _Page | None:
         if hasattr(request, "_cached_page"):
@@ -139,7 +148,7 @@ def cached_page(versions: Callable[..., list[tuple[str, datetime.datetime]]], *,
         page.looked_up = True
         cached = bool(settings.PAGE_CACHE_SECONDS)
         stored = page_cache().get(page.key) if cached else None
-        if stored is None and stored_pages.storable(request):
+        if stored is None and stored_pages.storable(request, closed):
             stored = stored_pages.read(*stored_key(request, page.tokens))
             if stored is not None and cached:
                 page_cache().set(page.key, stored, settings.PAGE_CACHE_SECONDS)
@@ -163,7 +172,7 @@ def cached_page(versions: Callable[..., list[tuple[str, datetime.datetime]]], *,
             if unchanged is not None:
                 return _validated(unchanged, etag, last_modified)
             cached = bool(settings.PAGE_CACHE_SECONDS)
-            store = stored_pages.storable(request)
+            store = stored_pages.storable(request, closed)
             if not cached and not store:
                 return _validated(view(request, **kwargs), etag, last_modified)
             # Rendering ahead (stored_pages.render) renders whatever is kept.
@@ -185,7 +194,7 @@ def cached_page(versions: Callable[..., list[tuple[str, datetime.datetime]]], *,
             )
             if cached:
                 page_cache().set(page.key, stored, settings.PAGE_CACHE_SECONDS)
-            if store:
+            if store and (not request.GET or getattr(response, CHOICES_UNDERSTOOD, False)):
                 stored_pages.write(request, *stored_key(request, page.tokens), stored)
             return served(request, page, stored)
 
@@ -258,6 +267,16 @@ class EarlyAnswerMiddleware:
         if "Content-Length" not in response:
             response["Content-Length"] = str(len(response.content))
         return response
+
+
+CHOICES_UNDERSTOOD = "choices_understood"
+
+
+def choices_understood(response: HttpResponse, understood: bool = True) -> HttpResponse:
+    """Mark the view's answer as one whose query held only values from the view's choices
+    (cached_page), so that it may be stored."""
+    setattr(response, CHOICES_UNDERSTOOD, understood)
+    return response
 
 
 def _validated(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:

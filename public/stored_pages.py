@@ -14,12 +14,16 @@ What is stored:
   (`render_on_commit`);
 - after a release, all of them, by `manage.py render_pages`, before visitors ask.
 
-Addresses with a query (a search, a page of a list, another year) are rendered and cached
-as before but never stored, so that nobody can fill the database with made-up queries.
+Addresses with a query are rendered and cached as before, and stored only where every
+parameter is one the view names as a closed choice and every value is among its choices
+(another published year of a plan, a report's other revision or layout, a comparison
+filtered by prefecture, population and order): a search's words, another page of a list or
+a made-up value are never stored, so that nobody can fill the database with made-up
+queries.
 
 Bodies are kept compressed (zlib), which makes a whole country's pages fit in well under a
-gigabyte. A stored page is served only while its versions are current, so it is never stale, and it
-holds only what an anonymous visitor is shown: the same rule as the page cache (GET, no
+gigabyte. A stored page is served only while its versions are current, so it is never
+stale, and it holds only what an anonymous visitor is shown: the same rule as the page cache (GET, no
 signed-in user, status 200, no cookies), and a page that is not public has no version, so
 nothing of it is stored.
 """
@@ -49,11 +53,13 @@ logger = logging.getLogger(__name__)
 COMPRESSION = 6
 
 
-def storable(request) -> bool:
-    """Whether the answer to request is read from and written to the stored pages."""
+def storable(request, choices: frozenset[str] = frozenset()) -> bool:
+    """Whether the answer to request may be read from and written to the stored pages: one
+    at its canonical address, or with only the view's `choices` in its query (which is
+    written only once the view has found every value among them)."""
     if not settings.STORED_PAGES:
         return False
-    return getattr(request, "store_page", False) or not request.META.get("QUERY_STRING")
+    return getattr(request, "store_page", False) or all(name in choices for name in request.GET)
 
 
 def read(address: str, version: str) -> tuple[bytes, dict] | None:

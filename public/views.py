@@ -12,7 +12,7 @@ from measures.plan_files.formats import FORMATS, write_plan_file
 from public import published, statistics
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
-from public.page_cache import cached_page, of_all, of_municipality
+from public.page_cache import cached_page, choices_understood, of_all, of_municipality
 from public.reports import layouts as report_layouts
 from public.reports import pdf as report_pdf
 from public.reports.listing import layout_links, reports_by_year
@@ -73,7 +73,7 @@ def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
     return year if year in years else (years[-1] if years else None)
 
 
-@cached_page(of_municipality, reads=["year"])
+@cached_page(of_municipality, reads=["year"], choices=["year"])
 def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan, years, reported = context["plan"], context["years"], context["reported"]
@@ -115,7 +115,10 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         licence=LICENCE,
         licence_url=LICENCE_URL,
     )
-    return render(request, "public/plan.html", context)
+    return choices_understood(
+        render(request, "public/plan.html", context),
+        request.GET.get("year", str(year)) == str(year),
+    )
 
 
 def _tree(pillars: list[Pillar], measures: list[published.MeasureOutline]) -> list[dict]:
@@ -310,7 +313,7 @@ def _report_revision(request: HttpRequest, plan, year: int):
     return revisions, chosen, previous
 
 
-@cached_page(of_municipality, reads=["revision", "layout"])
+@cached_page(of_municipality, reads=["revision", "layout"], choices=["revision", "layout"])
 def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
     context = _plan_context(request, slug, pk)
     plan = context["plan"]
@@ -324,7 +327,11 @@ def report(request: HttpRequest, slug: str, pk: int, year: int) -> HttpResponse:
         files=list(chosen.files.defer("content")),
         pdf_unavailable=report_pdf.unavailable(),
     )
-    return render(request, "public/report.html", context)
+    return choices_understood(
+        render(request, "public/report.html", context),
+        request.GET.get("revision", str(chosen.revision)) == str(chosen.revision)
+        and request.GET.get("layout", layout.key) == layout.key,
+    )
 
 
 @cached_page(of_municipality, reads=["revision", "layout"])

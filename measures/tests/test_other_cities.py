@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 
 from django.core.cache import caches
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -298,6 +298,8 @@ class PlanGoalTests(TemplateCityTestCase):
         )
 
 
+# The tests read the plan page's context, which only a rendering has.
+@override_settings(STORED_PAGES=False)
 class ItemsThatComeAndGoTests(TemplateCityTestCase):
     @classmethod
     def setUpTestData(cls):

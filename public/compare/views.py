@@ -15,7 +15,7 @@ from public.compare.distribution import distribution_rows, scheme_groups
 from public.compare.effects import plan_effects
 from public.compare.forms import CompareForm, EffectForm, MeasureSearchForm
 from public.compare.similar import add_results, matching_measures, public_measures
-from public.page_cache import cached_page, of_all
+from public.page_cache import cached_page, choices_understood, of_all
 
 PLANS_PER_PAGE = 50
 EFFECT_PLANS_PER_PAGE = 20
@@ -46,7 +46,7 @@ def _common(form, page) -> dict:
     }
 
 
-@cached_page(of_all, reads=["pref", "size", "sort", "page"])
+@cached_page(of_all, reads=["pref", "size", "sort", "page"], choices=["pref", "size", "sort"])
 def grades(request: HttpRequest) -> HttpResponse:
     form = CompareForm(request.GET, prefectures=_prefectures())
     page = _page(request, form.filter_plans(published.public_plans()), PLANS_PER_PAGE)
@@ -61,10 +61,16 @@ def grades(request: HttpRequest) -> HttpResponse:
             rows, _("各計画の評価・実施状況の割合（評価対象を100%とする。区分は計画ごとに異なる）")
         ),
     )
-    return render(request, "public/compare_grades.html", context)
+    return choices_understood(
+        render(request, "public/compare_grades.html", context), not form.errors
+    )
 
 
-@cached_page(of_all, reads=["pref", "size", "sort", "basis", "year", "page"])
+@cached_page(
+    of_all,
+    reads=["pref", "size", "sort", "basis", "year", "page"],
+    choices=["pref", "size", "sort", "basis"],
+)
 def effects(request: HttpRequest) -> HttpResponse:
     form = EffectForm(request.GET, prefectures=_prefectures())
     page = _page(request, form.filter_plans(published.public_plans()), EFFECT_PLANS_PER_PAGE)
@@ -86,7 +92,9 @@ def effects(request: HttpRequest) -> HttpResponse:
             bars, _("各計画の最新の公表年度の効果額（実績・計、千円）"), "effect-chart"
         ),
     )
-    return render(request, "public/compare_effects.html", context)
+    return choices_understood(
+        render(request, "public/compare_effects.html", context), not form.errors
+    )
 
 
 @cached_page(of_all, reads=["q", "match", "pref", "size", "page"])

@@ -162,13 +162,48 @@ class StoredPageTests(ActorsTestCase):
             StoredPage.objects.get(path=self.url(), language="ja").content.decode(),
         )
 
-    def test_signed_in_staff_and_addresses_with_a_query_are_not_stored(self):
+    def test_signed_in_staff_and_addresses_with_made_up_queries_are_not_stored(self):
         self.client.force_login(self.officer)
         self.client.get(self.url())
         self.client.logout()
-        self.client.get(self.url() + "?year=2019")
-        self.client.get(self.url("search") + "?q=公金")
+        made_up = [
+            self.url() + "?year=1999",  # not a published year: the page shows the latest
+            self.url() + "?year=02020",
+            self.url() + "?year=",
+            self.url("report", 2020) + "?layout=nonsense",
+            self.url("report", 2020) + "?revision=9",
+            self.url("search") + "?q=公金",  # a search's words
+            self.url("search") + "?grade=B",  # the search stores no query at all
+            reverse("public:compare_grades") + "?pref=99",
+            reverse("public:compare_grades") + "?page=2",
+            reverse("public:compare_effects") + "?year=2020",
+        ]
+        for url in made_up:
+            self.assertEqual(self.client.get(url).status_code, 200, url)
         self.assertFalse(StoredPage.objects.exists())
+
+    def test_addresses_whose_query_holds_only_known_choices_are_stored(self):
+        pref = self.plan.municipality.code[:2]
+        chosen = {
+            self.url() + "?year=2019": self.url(),
+            self.url("report", 2020) + "?layout=pdca": self.url("report", 2020),
+            self.url("report", 2020) + "?layout=pdca&revision=1": self.url("report", 2020),
+            reverse("public:compare_grades") + f"?pref={pref}&size=": "/compare/grades/",
+            reverse("public:compare_effects") + "?basis=cumulative": "/compare/effects/",
+        }
+        for url, path in chosen.items():
+            with self.subTest(url):
+                first = self.client.get(url + "&utm_source=mail")  # dropped before storing
+                self.assertTrue(StoredPage.objects.filter(path=path).exists())
+                StoredPage.objects.filter(path=path).delete()
+                self.client.get(url)
+                row = StoredPage.objects.get(path=path)
+                served, queries = self.get(url)
+                self.assertEqual(queries, 2)  # the versions and the stored page
+                self.assertEqual(with_placeholder(served.content), row.content)
+                self.assertEqual(with_placeholder(served.content), with_placeholder(first.content))
+                row.delete()
+        self.assertIn("令和元年度", self.client.get(self.url() + "?year=2019").content.decode())
 
     def test_a_database_refusing_the_write_costs_only_the_next_rendering(self):
         with (
