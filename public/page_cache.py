@@ -47,6 +47,7 @@ from django.utils.http import http_date, quote_etag
 from municipalities.models import Municipality
 from public import stored_pages
 from reform import prepared
+from reform.middleware import chosen_language
 
 CSRF_PLACEHOLDER = "csrf-token-of-this-visitor"
 # Headers a view sets that belong to the page (and not to one visitor or the middleware).
@@ -231,7 +232,6 @@ class EarlyAnswerMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.available = {code for code, _name in settings.LANGUAGES}
         self.csrf = CsrfViewMiddleware(get_response)
         self.frame = XFrameOptionsMiddleware(get_response)
 
@@ -253,8 +253,7 @@ class EarlyAnswerMiddleware:
         early_answer = getattr(match.func, "early_answer", None)
         if early_answer is None:
             return None
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         request.LANGUAGE_CODE = language
         self.csrf.process_request(request)
         response = early_answer(request, *match.args, **match.kwargs)
