@@ -1,72 +1,65 @@
-"""Search and filters over a public plan's measures (django-filter)."""
+"""Search and filters over a public plan's measures (django-filter).
+
+The filter set builds and checks the form; its choices come from the plan's search index
+(public/search_index.py), and `matching` answers it from the index, without a query.
+"""
 
 import django_filters
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from measures.models import Evaluation, Measure, Pillar
-from municipalities.models import Department
+from measures.models import Measure
+from public.search_index import Entry, PlanIndex
+from public.widgets import QuickBooleanSelect, QuickSelect
 
 
 class MeasureFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("キーワード"), method="search")
-    pillar = django_filters.ModelChoiceFilter(
-        label=_("体系（柱）"), queryset=Pillar.objects.none(), method="in_pillar"
-    )
-    department = django_filters.ModelChoiceFilter(
-        label=_("担当課"), queryset=Department.objects.none(), method="with_department"
-    )
+    q = django_filters.CharFilter(label=_("キーワード"))
+    pillar = django_filters.ChoiceFilter(label=_("体系（柱）"), widget=QuickSelect)
+    department = django_filters.ChoiceFilter(label=_("担当課"), widget=QuickSelect)
     year = django_filters.ChoiceFilter(
-        label=_("年度"), method="noop", empty_label=_("最新の公表年度")
+        label=_("年度"), empty_label=_("最新の公表年度"), widget=QuickSelect
     )
-    grade = django_filters.ChoiceFilter(
-        label=_("評価"), method="with_grade", empty_label=_("すべて")
-    )
+    grade = django_filters.ChoiceFilter(label=_("評価"), empty_label=_("すべて"), widget=QuickSelect)
     status = django_filters.ChoiceFilter(
-        label=_("実施状況"), method="with_status", empty_label=_("すべて")
+        label=_("実施状況"), empty_label=_("すべて"), widget=QuickSelect
     )
     continuity = django_filters.ChoiceFilter(
-        label=_("新規・継続"), choices=Measure.Continuity.choices, empty_label=_("すべて")
+        label=_("新規・継続"),
+        choices=Measure.Continuity.choices,
+        empty_label=_("すべて"),
+        widget=QuickSelect,
     )
     citywide = django_filters.BooleanFilter(
-        field_name="is_citywide",
-        label=_("市全体での取組み（◎）"),
-        widget=django_filters.widgets.BooleanWidget(),
+        label=_("市全体での取組み（◎）"), widget=QuickBooleanSelect
     )
 
     class Meta:
         model = Measure
         fields = ["q", "pillar", "department", "year", "grade", "status", "continuity", "citywide"]
 
-    def __init__(self, *args, plan, years: list[int], year_labels: dict[int, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plan = plan
+    def __init__(self, *args, index: PlanIndex, years: list[int], year_labels: dict, **kwargs):
+        super().__init__(*args, queryset=Measure.objects.none(), **kwargs)
+        self.index = index
         self.years = years
-        self.filters["pillar"].queryset = Pillar.objects.filter(plan=plan).order_by("order", "pk")
-        self.filters["department"].queryset = (
-            Department.objects.filter(measure_links__measure__plan=plan).distinct().order_by("name")
-        )
+        self.filters["pillar"].extra["choices"] = [(str(pk), label) for pk, label in index.pillars]
+        self.filters["department"].extra["choices"] = [
+            (str(pk), name) for pk, name in index.departments
+        ]
         self.filters["year"].extra["choices"] = [(y, year_labels[y]) for y in reversed(years)]
-        grades = [(g.code, g.code) for g in plan.grades.all()]
-        statuses = [(s.label, s.label) for s in plan.statuses.all()]
-        used = Measure.objects.filter(plan=plan).aggregate(
-            continuity=Count("pk", filter=~Q(continuity="")),
-            citywide=Count("pk", filter=Q(is_citywide=True)),
-        )
         # Only what the plan uses: no grade filter for a plan without grades, and so on.
         offered = {
-            "grade": grades,
-            "status": statuses,
-            "continuity": used["continuity"],
-            "citywide": used["citywide"],
+            "grade": index.grades,
+            "status": index.statuses,
+            "continuity": index.uses_continuity,
+            "citywide": index.uses_citywide,
         }
-        for name, choices in offered.items():
-            if not choices:
+        for name, used in offered.items():
+            if not used:
                 del self.filters[name]
-        if grades:
-            self.filters["grade"].extra["choices"] = grades
-        if statuses:
-            self.filters["status"].extra["choices"] = statuses
+        if index.grades:
+            self.filters["grade"].extra["choices"] = [(code, code) for code in index.grades]
+        if index.statuses:
+            self.filters["status"].extra["choices"] = [(label, label) for label in index.statuses]
 
     @property
     def selected_year(self) -> int | None:
@@ -76,42 +69,28 @@ class MeasureFilter(django_filters.FilterSet):
             year = 0
         return year if year in self.years else (self.years[-1] if self.years else None)
 
-    def _published(self):
-        return Evaluation.objects.filter(
-            measure__plan=self.plan, review_status=Evaluation.ReviewStatus.PUBLISHED
-        )
-
-    def noop(self, queryset, name, value):
-        return queryset
-
-    def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            texts = self._published().filter(
-                Q(plan_text__icontains=word)
-                | Q(do_text__icontains=word)
-                | Q(check_text__icontains=word)
-                | Q(action_text__icontains=word)
-            )
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(content__icontains=word)
-                | Q(pk__in=texts.values("measure_id"))
-            )
-        return queryset
-
-    def in_pillar(self, queryset, name, pillar):
-        return queryset.filter(
-            Q(pillar=pillar) | Q(pillar__parent=pillar) | Q(pillar__parent__parent=pillar)
-        )
-
-    def with_department(self, queryset, name, department):
-        return queryset.filter(department_links__department=department).distinct()
-
-    def with_grade(self, queryset, name, code):
-        graded = self._published().filter(fiscal_year=self.selected_year, final_grade__code=code)
-        return queryset.filter(pk__in=graded.values("measure_id"))
-
-    def with_status(self, queryset, name, label):
-        rows = self._published().filter(fiscal_year=self.selected_year, status__label=label)
-        return queryset.filter(pk__in=rows.values("measure_id"))
+    def matching(self) -> list[Entry]:
+        """The measures every valid condition holds for, in the plan's order; a value the
+        form refuses (and shows as an error) filters nothing."""
+        entries = list(self.index.entries)
+        if not self.is_bound:
+            return entries
+        self.errors  # validate before reading cleaned_data
+        conditions = self.form.cleaned_data
+        year = self.selected_year
+        words = (conditions.get("q") or "").upper().split()
+        if words:
+            entries = [e for e in entries if all(word in e.text for word in words)]
+        if pillar := conditions.get("pillar"):
+            entries = [e for e in entries if int(pillar) in e.pillars]
+        if department := conditions.get("department"):
+            entries = [e for e in entries if int(department) in e.departments]
+        if grade := conditions.get("grade"):
+            entries = [e for e in entries if e.results.get(year, ("", ""))[0] == grade]
+        if status := conditions.get("status"):
+            entries = [e for e in entries if e.results.get(year, ("", ""))[1] == status]
+        if continuity := conditions.get("continuity"):
+            entries = [e for e in entries if e.continuity == continuity]
+        if (citywide := conditions.get("citywide")) is not None:
+            entries = [e for e in entries if e.is_citywide == citywide]
+        return entries

@@ -287,6 +287,12 @@ def _validated(response: HttpResponse, etag: str, last_modified: int) -> HttpRes
     return response
 
 
+def request_tokens(request: HttpRequest) -> list[str] | None:
+    """The content versions the page cache looked up for this request, if it did."""
+    page = getattr(request, "_cached_page", None)
+    return page.tokens if page is not None else None
+
+
 def _keep_only(request: HttpRequest, parameters: frozenset[str]) -> None:
     """Reduce the request's query to the parameters the view reads, in a canonical order, so
     that the page, its links and its cache key depend on nothing else."""

@@ -98,7 +98,7 @@ def measures_for_public(plan: Plan, reported: frozenset[int]):
         Measure.objects.filter(plan=plan)
         .select_related("pillar", "merged_into")
         .prefetch_related(
-            _department_links(),
+            department_links(),
             "merged_items",
             "effects",
             Prefetch(
@@ -138,7 +138,7 @@ def measures_for_list(plan: Plan):
     return (
         Measure.objects.filter(plan=plan)
         .defer(*LONG_TEXTS)
-        .prefetch_related(_department_links())
+        .prefetch_related(department_links())
         .order_by("order", "pk")
     )
 
@@ -168,7 +168,7 @@ def results_of_year(plan: Plan, year: int) -> dict[int, Evaluation]:
     }
 
 
-def _department_links() -> Prefetch:
+def department_links() -> Prefetch:
     return Prefetch(
         "department_links", queryset=MeasureDepartment.objects.select_related("department")
     )

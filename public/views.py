@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from measures.fiscal_years import fiscal_year_display
 from measures.models import IndicatorValue, Measure, Pillar, ReportFile
 from measures.plan_files.formats import FORMATS, write_plan_file
-from public import published, statistics
+from public import published, search_index, statistics
 from public.charts import indicator_chart
 from public.filters import MeasureFilter
 from public.page_cache import cached_page, choices_understood, of_all, of_municipality
@@ -54,7 +54,10 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _plan_context(request: HttpRequest, slug: str, pk: int) -> dict:
     plan = published.get_public_plan(slug, pk)
-    published_years = published.published_years(plan)
+    return _context_of(plan, published.published_years(plan))
+
+
+def _context_of(plan, published_years: published.PublishedYears) -> dict:
     years = published_years.years
     return {
         "plan": plan,
@@ -265,21 +268,19 @@ def measure(request: HttpRequest, slug: str, pk: int, measure_pk: int) -> HttpRe
 
 @cached_page(of_municipality, reads=MeasureFilter.base_filters)
 def search(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    context = _plan_context(request, slug, pk)
-    plan, years = context["plan"], context["years"]
+    index = search_index.plan_index(request, slug, pk)
+    context = _context_of(index.plan, index.published_years)
+    years = context["years"]
     filterset = MeasureFilter(
         request.GET or None,
-        queryset=published.measures_for_list(plan),
-        plan=plan,
+        index=index,
         years=years,
         year_labels=context["year_labels"],
     )
-    measures = list(filterset.qs)
     year = filterset.selected_year
-    results = published.results_of_year(plan, year) if year else {}
-    for item in measures:
-        item.year_result = results.get(item.pk)
+    measures = filterset.matching()
     context.update(
+        rows=[(entry, entry.results.get(year, ("", ""))) for entry in measures],
         filter=filterset,
         uses_grades="grade" in filterset.filters,
         uses_statuses="status" in filterset.filters,

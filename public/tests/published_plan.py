@@ -5,6 +5,7 @@ from django.test import TestCase
 
 from measures.plan_files.importing import import_plan_document
 from measures.tests.documents import small_document
+from public import search_index
 from public.page_cache import page_cache
 
 
@@ -16,3 +17,4 @@ class PublishedPlanTestCase(TestCase):
 
     def setUp(self):
         page_cache().clear()
+        search_index.forget()
