@@ -73,13 +73,40 @@ class WholeFileLimitTests(TestCase):
     @override_settings(IMPORT_MAX_ROWS=1_000)
     def test_rows_are_counted_while_the_sheets_stream_and_reading_stops_at_the_limit(self):
         # One row numbered 5000: openpyxl streams the 4,998 empty rows before it, which cost
-        # as much time as any, though the XML holds a single row element.
+        # as much time as any, though the XML holds a single row element. (A sheet that
+        # fits as a grid is read by calamine, which places the row's cells by their own
+        # references; here every sheet is read as a stream.)
         content = xlsx_with_raw_text('<row r="3">', '<row r="5000">')
-        error = refusal("plan.xlsx", content)
+        with mock.patch("measures.plan_files.workbook.files.MAX_GRID_CELLS", 0):
+            error = refusal("plan.xlsx", content)
         self.assertIn("ファイル全体の行数が上限（1,000行）を超えた", str(error))
         self.assertRegex(
             str(error), r"シート「取組」\d+行目で読むのをやめました（空の行も数えます）"
         )
+
+    @override_settings(IMPORT_MAX_ROWS=1_000)
+    def test_a_sheet_too_sparse_for_a_grid_is_streamed_not_read_whole(self):
+        # Two cells, at A1 and XFD100000, would make a grid of 1.6 billion cells: calamine
+        # must never see it, and openpyxl's stream stops at the row limit.
+        far = '<row r="100000"><c r="XFD100000" t="inlineStr"><is><t>x</t></is></c></row>'
+        content = xlsx_with_raw_text("</sheetData>", far + "</sheetData>")
+        with mock.patch(
+            "python_calamine.CalamineWorkbook.from_filelike", side_effect=AssertionError("grid")
+        ):
+            error = refusal("plan.xlsx", content)
+        self.assertIn("ファイル全体の行数が上限（1,000行）を超えた", str(error))
+
+    def test_a_real_plan_file_is_read_as_grids(self):
+        import python_calamine
+
+        with mock.patch.object(
+            python_calamine.CalamineWorkbook,
+            "from_filelike",
+            wraps=python_calamine.CalamineWorkbook.from_filelike,
+        ) as opened, mock.patch("openpyxl.load_workbook", side_effect=AssertionError("stream")):
+            document = read_plan_file("plan.xlsx", write_xlsx(document_to_tables(small_document())))
+        opened.assert_called_once()
+        self.assertEqual(document["plan"]["name"], small_document()["plan"]["name"])
 
     @override_settings(IMPORT_MAX_ROWS=1_000)
     def test_csv_tables_share_the_same_row_limit(self):

@@ -4,6 +4,7 @@ import io
 import json
 import time
 import zipfile
+from unittest import mock
 from pathlib import Path
 
 from django.conf import settings
@@ -218,9 +219,15 @@ class HostileFileTests(TestCase):
                 if item.filename == "xl/worksheets/sheet1.xml":
                     data = bomb.encode()
                 target.writestr(item, data)
-        with self.assertRaises(PlanFileError) as caught:
-            read_plan_file("bomb.xlsx", output.getvalue())
-        self.assertIn("Excelファイルを読めませんでした", str(caught.exception))
+        # Refused by either reader: calamine expands no entity, defusedxml refuses them.
+        for grid_cells in (4_000_000, 0):
+            with (
+                self.subTest(grid_cells=grid_cells),
+                mock.patch("measures.plan_files.workbook.files.MAX_GRID_CELLS", grid_cells),
+                self.assertRaises(PlanFileError) as caught,
+            ):
+                read_plan_file("bomb.xlsx", output.getvalue())
+            self.assertRegex(str(caught.exception), "(Excelファイル|シート「計画」)を読めませんでした")
 
     def test_html_in_a_spreadsheet_cell_is_stored_as_plain_text(self):
         def edit(workbook):

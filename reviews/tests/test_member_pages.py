@@ -77,7 +77,10 @@ class MemberPagesTests(ActorsTestCase):
 
     def test_a_member_cannot_reach_the_staff_pages_or_the_admin(self):
         self.client.force_login(self.member.user)
-        self.assertEqual(self.client.get(reverse("measures:entry_list")).status_code, 404)
+        # The staff's list of entries is not theirs: it takes them to the committee's pages.
+        self.assertRedirects(
+            self.client.get(reverse("measures:entry_list")), reverse("reviews:home")
+        )
         evaluation = self.finance_measure.evaluations.get(fiscal_year=2021)
         self.assertEqual(
             self.client.get(reverse("measures:entry", args=[evaluation.pk])).status_code, 404
