@@ -19,7 +19,9 @@ class MeasureFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         label=_("年度"), empty_label=_("最新の公表年度"), widget=QuickSelect
     )
-    grade = django_filters.ChoiceFilter(label=_("評価"), empty_label=_("すべて"), widget=QuickSelect)
+    grade = django_filters.ChoiceFilter(
+        label=_("評価"), empty_label=_("すべて"), widget=QuickSelect
+    )
     status = django_filters.ChoiceFilter(
         label=_("実施状況"), empty_label=_("すべて"), widget=QuickSelect
     )
@@ -75,7 +77,7 @@ class MeasureFilter(django_filters.FilterSet):
         entries = list(self.index.entries)
         if not self.is_bound:
             return entries
-        self.errors  # validate before reading cleaned_data
+        self.form.is_valid()  # refused values stay out of cleaned_data, shown as errors
         conditions = self.form.cleaned_data
         year = self.selected_year
         words = (conditions.get("q") or "").upper().split()

@@ -138,11 +138,7 @@ def build(plan) -> PlanIndex:
                 code=measure.code,
                 display_code=measure.display_code,
                 title=measure.title,
-                leads=tuple(
-                    link.department.name
-                    for link in links
-                    if link.role == link.Role.LEAD
-                ),
+                leads=tuple(link.department.name for link in links if link.role == link.Role.LEAD),
                 departments=frozenset(link.department_id for link in links),
                 pillars=frozenset(ancestors),
                 continuity=measure.continuity,

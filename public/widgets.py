@@ -35,7 +35,7 @@ class QuickSelectMixin:
             for option in options:
                 parts.append(
                     f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f'{_attrs(option["attrs"])}>{_text(option["label"])}</option>\n'
+                    f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")

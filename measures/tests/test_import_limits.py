@@ -99,11 +99,14 @@ class WholeFileLimitTests(TestCase):
     def test_a_real_plan_file_is_read_as_grids(self):
         import python_calamine
 
-        with mock.patch.object(
-            python_calamine.CalamineWorkbook,
-            "from_filelike",
-            wraps=python_calamine.CalamineWorkbook.from_filelike,
-        ) as opened, mock.patch("openpyxl.load_workbook", side_effect=AssertionError("stream")):
+        with (
+            mock.patch.object(
+                python_calamine.CalamineWorkbook,
+                "from_filelike",
+                wraps=python_calamine.CalamineWorkbook.from_filelike,
+            ) as opened,
+            mock.patch("openpyxl.load_workbook", side_effect=AssertionError("stream")),
+        ):
             document = read_plan_file("plan.xlsx", write_xlsx(document_to_tables(small_document())))
         opened.assert_called_once()
         self.assertEqual(document["plan"]["name"], small_document()["plan"]["name"])

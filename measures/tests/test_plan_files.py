@@ -4,8 +4,8 @@ import io
 import json
 import time
 import zipfile
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.test import TestCase, override_settings
@@ -227,7 +227,9 @@ class HostileFileTests(TestCase):
                 self.assertRaises(PlanFileError) as caught,
             ):
                 read_plan_file("bomb.xlsx", output.getvalue())
-            self.assertRegex(str(caught.exception), "(Excelファイル|シート「計画」)を読めませんでした")
+            self.assertRegex(
+                str(caught.exception), "(Excelファイル|シート「計画」)を読めませんでした"
+            )
 
     def test_html_in_a_spreadsheet_cell_is_stored_as_plain_text(self):
         def edit(workbook):

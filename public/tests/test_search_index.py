@@ -5,10 +5,10 @@ select boxes with the same HTML as Django's widget templates."""
 import itertools
 
 from django import forms
+from django.db import connection
 from django.db.models import Q
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 
 from measures.models import Evaluation, Measure, Pillar
@@ -53,14 +53,19 @@ def searched_document() -> dict:
                 "code": str(number),
                 "title": title,
                 "pillar": pillar,
-                "departments": [{"name": lead, "role": "lead"}, {"name": "財政課", "role": "related"}],
+                "departments": [
+                    {"name": lead, "role": "lead"},
+                    {"name": "財政課", "role": "related"},
+                ],
                 "status": status,
                 "citywide": citywide,
                 "content": "・窓口の混雑を解消" if number == 3 else "",
                 "years": years,
             }
         )
-    document["measures"][3]["years"].append({"fiscal_year": 2021, "check": "未公表の点検", "grade": "A"})
+    document["measures"][3]["years"].append(
+        {"fiscal_year": 2021, "check": "未公表の点検", "grade": "A"}
+    )
     return document
 
 
@@ -128,9 +133,7 @@ class SearchIndexTests(TestCase):
 
     def test_every_condition_finds_what_the_database_holds(self):
         pillars = list(Pillar.objects.filter(plan=self.plan).values_list("pk", flat=True))
-        departments = list(
-            self.plan.municipality.departments.values_list("pk", flat=True)
-        )
+        departments = list(self.plan.municipality.departments.values_list("pk", flat=True))
         conditions = {
             "q": ["見直し", "窓口 見直し", "点検2019", "滞納", "混雑", "第4号", "未公表", "ない語"],
             "pillar": pillars,
@@ -212,7 +215,11 @@ class QuickSelectTests(TestCase):
             (3, 2021),
         ]
         grouped = [("", "すべて"), ("群<1>", [("a", "ア"), ("b", "イ")]), ("c", "ウ")]
-        attrs_cases = [None, {"id": "id_x"}, {"id": "id_x", "aria-invalid": "true", "required": True, "disabled": False}]
+        attrs_cases = [
+            None,
+            {"id": "id_x"},
+            {"id": "id_x", "aria-invalid": "true", "required": True, "disabled": False},
+        ]
         for options, value, attrs in itertools.product(
             (choices, grouped), ("", "1", "2", 3, "b", None, "nothing"), attrs_cases
         ):

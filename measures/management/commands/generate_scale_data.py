@@ -34,6 +34,7 @@ from measures.plan_files.exporting import plan_document, plan_queryset
 from municipalities.codes import check_digit
 from municipalities.models import PREFECTURES, Department, Municipality
 from municipalities.population import apply_population
+from reform.bulk_rows import insert, insert_rows
 
 FIRST_YEAR = 2020
 YEARS = 5
@@ -61,73 +62,6 @@ SENTENCES = [
 
 def text(rng: random.Random, sentences: int) -> str:
     return "".join(rng.choice(SENTENCES) for _ in range(sentences))
-
-
-def insert(objs, model) -> list:
-    """Write rows and give each its key: on PostgreSQL the keys are drawn from the table's
-    sequence first and the rows written with COPY; elsewhere a bulk insert returns them."""
-    objs = list(objs)
-    if not objs or connection.vendor != "postgresql":
-        return model.objects.bulk_create(objs, batch_size=2000)
-    meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = key
-        fields = meta.concrete_fields
-        # Plain values go to COPY as they are; only fields that fill or convert their value
-        # (auto_now dates, JSON) are prepared as a save would.
-        prepared = {
-            f.attname
-            for f in fields
-            if getattr(f, "auto_now", False)
-            or getattr(f, "auto_now_add", False)
-            or f.get_internal_type() == "JSONField"
-        }
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-        ) as copy:
-            for obj in objs:
-                copy.write_row(
-                    [
-                        f.get_db_prep_save(f.pre_save(obj, True), connection)
-                        if f.attname in prepared
-                        else getattr(obj, f.attname)
-                        for f in fields
-                    ]
-                )
-    return objs
-
-
-def insert_rows(model, names: tuple[str, ...], rows) -> None:
-    """Write rows given as tuples of the named fields' database values, without building a
-    model instance per row (the cost that dominates at this size). Every other column gets
-    its field's default, as a save would give it."""
-    meta = model._meta
-    given = [meta.get_field(name) for name in names]
-    now = timezone.now()
-    rest = [f for f in meta.concrete_fields if f not in given and not f.primary_key]
-    filled = tuple(
-        f.get_db_prep_save(now if getattr(f, "auto_now", False) else f.get_default(), connection)
-        for f in rest
-    )
-    columns = [connection.ops.quote_name(f.column) for f in given + rest]
-    table = connection.ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row + filled)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                [row + filled for row in rows],
-            )
 
 
 def codes(count: int):

@@ -16,7 +16,6 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
 
 from measures.models import (
     FISCAL_YEAR_VALIDATORS,
@@ -39,6 +38,7 @@ from measures.plan_files.limits import Deadline, ProblemList, clipped
 from measures.text_cleaning import clean_text
 from measures.values import YEN_MULTIPLIERS, Quantity, parse_value
 from municipalities.models import Department
+from reform import bulk_rows
 
 LOOK_UP = object()
 
@@ -528,10 +528,9 @@ class ReaderBase:
             objs = self.pending.pop(model, [])
             if not objs or self.issues:
                 continue  # with any problem nothing will be kept: skip the writing
+            bulk_rows.insert(objs, model)
             if hasattr(model, "history"):
-                bulk_create_with_history(objs, model, batch_size=500, default_user=user)
-            else:
-                model.objects.bulk_create(objs, batch_size=500)
+                bulk_rows.insert_history(objs, model, user=user, date=timezone.now())
             self.created.update((model, obj.pk) for obj in objs)
 
     def text(self, data: dict, key: str) -> str:
