@@ -5,8 +5,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import models
+from django.utils.translation import get_language
 
 from measures.models import (
     Plan,
@@ -123,6 +125,12 @@ class RowChange:
         return "新規" if self.outcome == "created" else "変更"
 
 
+@cache
+def _name(model: type[models.Model], language: str | None) -> str:
+    """The model's name in the language, translated once rather than once per row."""
+    return str(model._meta.verbose_name)
+
+
 @dataclass
 class ImportSummary:
     created: Counter = field(default_factory=Counter)
@@ -140,7 +148,7 @@ class ImportSummary:
 
     def note(self, location: str, model, outcome: str, fields: list[tuple[str, str, str]]):
         if len(self.changes) < MAX_CHANGES_LISTED:
-            self.changes.append(RowChange(location, str(model._meta.verbose_name), outcome, fields))
+            self.changes.append(RowChange(location, _name(model, get_language()), outcome, fields))
         else:
             self.changes_omitted += 1
 
@@ -155,7 +163,7 @@ class ImportSummary:
         return sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
 
     def count(self, outcome: str, model: type[models.Model]) -> None:
-        getattr(self, outcome)[str(model._meta.verbose_name)] += 1
+        getattr(self, outcome)[_name(model, get_language())] += 1
 
     @property
     def changed(self) -> bool:
