@@ -79,14 +79,8 @@ class StaffBrowserTests(ChromiumTestCase):
 
     def submit(self, name: str):
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
 
-        button = self.browser.find_element(By.CSS_SELECTOR, f"main button[name={name}]")
-        button.click()
-        wait = WebDriverWait(self.browser, 10)
-        wait.until(expected_conditions.staleness_of(button))
-        wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
+        self.click_and_wait(self.browser.find_element(By.CSS_SELECTOR, f"main button[name={name}]"))
 
     def test_no_wcag_violations_on_the_staff_pages(self):
         if not AXE.exists():
