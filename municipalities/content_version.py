@@ -7,6 +7,7 @@ Every save and delete of a model that belongs to a municipality (it names its
 new token becomes visible exactly when the change does. Writes that bypass model signals
 (bulk_create, queryset.update) call `changed()` themselves. Inside `batch()` the per-row
 changes are collected and applied once at its end, for imports and other many-row writes.
+A deletion counts once for each row it was asked for, not for the rows deleted with it.
 
 Tokens are random rather than counters: after a database restore, a counter would count up
 through numbers that already named other content in a shared cache; a random token never
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import Model, Subquery
+from django.db.models import Model, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -103,6 +104,24 @@ def _row_changed(sender, instance, raw=False, **kwargs) -> None:
         _note_owner(instance)
 
 
+def _row_deleted(sender, instance, origin=None, **kwargs) -> None:
+    # A row deleted because the row it belongs to was (a plan's measures, their entries and
+    # values) is of that row's municipality, which the deleted row's own signal notes: one
+    # change for the plan rather than one for each of its thousands of rows.
+    if _cascaded_from_owned(instance, origin):
+        return
+    _note_owner(instance)
+
+
+def _cascaded_from_owned(instance: Model, origin) -> bool:
+    if origin is None or origin is instance:
+        return False
+    origin_model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    if origin_model is type(instance):
+        return False  # one of the rows the deletion was asked for
+    return hasattr(origin_model, "municipality_path")
+
+
 def _relation_changed(sender, instance, action, **kwargs) -> None:
     if not action.startswith("post_"):
         return
@@ -123,7 +142,7 @@ def connect(*, owned: Iterable[type[Model]], shared: Iterable[type[Model]]) -> N
     for model in owned:
         uid = f"content_version:{model._meta.label}"
         post_save.connect(_row_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_row_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_row_deleted, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
                 _relation_changed, sender=field.remote_field.through, dispatch_uid=uid

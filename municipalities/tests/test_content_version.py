@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from measures.models import Evaluation, IndicatorValue, SustainableDevelopmentGoal
+from measures.models import Evaluation, IndicatorValue, Measure, SustainableDevelopmentGoal
 from measures.plan_files.importing import import_plan_document
 from measures.round.services import approve_entry, open_round, publish_year
 from measures.tests.documents import small_document
@@ -63,6 +63,44 @@ class ContentVersionTests(ActorsTestCase):
 
     def test_deleting_a_row_changes_its_municipalitys_version(self):
         self.assert_changes_only_this_city(self.value.delete)
+
+    def version_updates(self, delete) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            delete()
+        return sum(
+            1 for q in queries if q["sql"].startswith("UPDATE") and "content_version" in q["sql"]
+        )
+
+    def test_deleting_a_plan_changes_the_version_once_not_once_per_row(self):
+        plan = make_plan(self.city, name="削除する計画")
+        for number in range(3):
+            measure = make_measure(plan, lead=self.finance, code=f"9-{number}")
+            indicator = make_indicator(measure)
+            for year in (2022, 2023):
+                make_value(indicator, "actual", year, year)
+        mine, others = self.versions()
+        self.assertEqual(self.version_updates(plan.delete), 1)
+        new_mine, new_others = self.versions()
+        self.assertNotEqual(new_mine, mine)
+        self.assertEqual(new_others, others)
+
+    def test_deleting_rows_by_a_query_counts_each_row_asked_for(self):
+        plan = make_plan(self.city, name="削除する計画")
+        measures = [make_measure(plan, lead=self.finance, code=f"9-{n}") for n in range(4)]
+        for measure in measures:
+            make_value(make_indicator(measure), "actual", 2023, 1)
+        mine, _ = self.versions()
+        deleted = Measure.objects.filter(plan=plan)
+        self.assertEqual(self.version_updates(deleted.delete), len(measures))
+        self.assertNotEqual(self.versions()[0], mine)
+
+    def test_a_row_deleted_with_a_row_of_no_municipality_still_counts(self):
+        # The user has no municipality; the membership deleted with it has.
+        mine, others = self.versions()
+        self.finance_staff.delete()
+        new_mine, new_others = self.versions()
+        self.assertNotEqual(new_mine, mine)
+        self.assertEqual(new_others, others)
 
     def test_the_municipality_and_its_departments_count_too(self):
         def rename():
