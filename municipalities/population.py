@@ -48,8 +48,10 @@ class SizeClass:
         return condition
 
     def holds(self, population: int | None) -> bool:
+        if self.low is None and self.high is None:
+            return population is None  # 不明
         if population is None:
-            return self.low is None and self.high is None
+            return False
         return (self.low is None or population >= self.low) and (
             self.high is None or population < self.high
         )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import PREFECTURES
 from municipalities.population import SIZE_CLASS_BY_KEY, SIZE_CLASSES
+from public.widgets import QuickSelect
 
 SORTS = {
     "code": (_("地方公共団体コード順"), ("municipality__code", "pk")),
@@ -27,15 +28,17 @@ def prefecture_code(name: str) -> str:
 
 
 class CompareForm(forms.Form):
-    pref = forms.ChoiceField(label=_("都道府県"), required=False)
+    pref = forms.ChoiceField(label=_("都道府県"), required=False, widget=QuickSelect)
     size = forms.ChoiceField(
         label=_("人口規模"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("すべて"))] + [(size.key, size.label) for size in SIZE_CLASSES],
     )
     sort = forms.ChoiceField(
         label=_("並び順"),
         required=False,
+        widget=QuickSelect,
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
     )
 
@@ -75,6 +78,7 @@ class EffectForm(CompareForm):
     basis = forms.ChoiceField(
         label=_("効果額の基準"),
         required=False,
+        widget=QuickSelect,
         choices=[("single_year", _("単年度")), ("cumulative", _("累計"))],
     )
     year = forms.IntegerField(
@@ -82,11 +86,16 @@ class EffectForm(CompareForm):
     )
 
 
+# Each word is a scan of every measure the first time it is asked; a title gives at most 8.
+MAX_SEARCH_WORDS = 10
+
+
 class MeasureSearchForm(CompareForm):
     q = forms.CharField(label=_("取組の名称・目標の語"), required=False, max_length=200)
     match = forms.ChoiceField(
         label=_("語の扱い"),
         required=False,
+        widget=QuickSelect,
         choices=[("all", _("すべての語を含む")), ("any", _("いずれかの語を含む（多く含む順）"))],
     )
     field_order = ["q", "match", "pref", "size"]
@@ -94,3 +103,15 @@ class MeasureSearchForm(CompareForm):
     def __init__(self, data, **kwargs):
         super().__init__(data, **kwargs)
         del self.fields["sort"]
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        if len(set(query.split())) > MAX_SEARCH_WORDS:
+            raise forms.ValidationError(
+                _("語は%(count)d個までです。"), params={"count": MAX_SEARCH_WORDS}
+            )
+        return query
+
+    def words(self) -> list[str]:
+        """The words searched for, each once, in the order given."""
+        return list(dict.fromkeys((self.value("q") or "").split()))

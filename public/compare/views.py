@@ -8,13 +8,16 @@ from django.utils.translation import gettext as _
 
 from measures.fiscal_years import fiscal_year_label
 from measures.models import Basis
+from municipalities.models import PREFECTURES
 from municipalities.population import SOURCE, size_class_of
 from public import published
 from public.compare import charts
 from public.compare.distribution import distribution_rows, scheme_groups
 from public.compare.effects import plan_effects
 from public.compare.forms import CompareForm, EffectForm, MeasureSearchForm
-from public.compare.similar import add_results, matching_measures, public_measures
+from public.compare.rows import result_rows
+from public.compare.similar import add_results, add_urls
+from public.compare.word_index import word_index
 from public.page_cache import cached_page, choices_understood, of_all
 
 PLANS_PER_PAGE = 50
@@ -99,18 +102,22 @@ def effects(request: HttpRequest) -> HttpResponse:
 
 @cached_page(of_all, reads=["q", "match", "pref", "size", "page"])
 def measures(request: HttpRequest) -> HttpResponse:
-    form = MeasureSearchForm(request.GET, prefectures=_prefectures())
+    index = word_index(request)
+    form = MeasureSearchForm(request.GET, prefectures=index.prefectures)
     query = form.value("q") or ""
-    words = query.split()
-    found = public_measures()
-    found = matching_measures(
-        found.filter(form.municipality_q("plan__municipality__")),
+    words = form.words()
+    pref = form.value("pref")
+    found = index.search(
         words,
         any_word=form.value("match") == "any",
+        within=index.of_municipalities(
+            prefecture=PREFECTURES[int(pref) - 1] if pref else None, size=form.value("size")
+        ),
     )
     page = _page(request, found, MEASURES_PER_PAGE)
     items = list(page.object_list)
     add_results(items)
+    add_urls(items)
     context = _common(form, page)
-    context.update(query=query, words=words, measures=items)
+    context.update(query=query, words=words, measures=items, rows=result_rows(items))
     return render(request, "public/compare_measures.html", context)

@@ -19,6 +19,7 @@ from measures.tests.factories import make_grades, make_measure, make_plan, make_
 from municipalities.codes import check_digit
 from municipalities.models import PREFECTURES, Municipality
 from municipalities.population import (
+    SIZE_CLASSES,
     PopulationFileError,
     apply_population,
     read_population_file,
@@ -128,6 +129,10 @@ class PopulationFileTests(TestCase):
         self.assertEqual(size_class_of(499_999).key, "200k-500k")
         self.assertEqual(size_class_of(500_000).key, "500k-plus")
         self.assertEqual(size_class_of(None).key, "unknown")
+        # Each population is in exactly one class, 不明 included.
+        for population in (None, 0, 49_999, 50_000, 500_000, 10_000_000):
+            held = [size.key for size in SIZE_CLASSES if size.holds(population)]
+            self.assertEqual(held, [size_class_of(population).key], population)
 
 
 class TitleWordTests(TestCase):
@@ -378,9 +383,13 @@ class CompareQueryCountTests(TestCase):
         self.assertEqual(large[0]["grades"], 10)
         # effects: versions, prefectures, count, plans, amounts, entries, reports
         self.assertEqual(large[0]["effects"], 7)
-        # measures: versions, prefectures, count, measures, entries, reports, effects
-        self.assertEqual(large[0]["measures"], 7)
+        # measures: versions, and the word index built again (municipalities, measures of
+        # those whose version changed), the page's measures and their plans, entries, their
+        # grades, reports, effects
+        self.assertEqual(large[0]["measures"], 9)
         # Filtered by known choices, the grades and effects come from the stored pages (the
-        # versions and the page); a search by words is rendered again.
+        # versions and the page); a search by words is rendered again, from the word index
+        # kept in the process (versions, the page's measures and plans, entries, grades,
+        # reports, effects).
         self.assertEqual(large[1], {"grades": 2, "effects": 2, "measures": 7})
         self.assertEqual(set(large[2].values()), {1})
